@@ -1,0 +1,228 @@
+//! Load driver: starts the gateway in-process on 127.0.0.1:0 and prints JSON
+//! figures for
+//!   (a) one client paging a 10-million-row, 6-column result to EOS (JSON rows):
+//!       rows/s, MB/s, time to first row, and the server's peak RSS (d);
+//!   (b) 2,000 sequential open-session + heartbeat + close: p50/p99 ms;
+//!   (c) 64 concurrent clients running `SELECT 1` to EOS for 10 s: statements/s, p99.
+//!
+//! `cargo bench --bench load` runs all; `cargo bench --bench load -- a` one of them.
+//! `ROWS=1000000` shrinks (a); `SECONDS=3` shortens (c).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use sluicegate::config::Settings;
+
+const SIX_COLUMNS: &str = "SELECT value AS big, CAST(value % 100000 AS INT) AS small, CAST(value AS DOUBLE) * 0.5 AS dbl, \
+     lpad(CAST(value AS VARCHAR), 16, 'x') AS str, value % 2 = 0 AS flag, to_timestamp_millis(value) AS ts \
+     FROM generate_series(1, {ROWS})";
+
+struct Gateway {
+    base: String,
+    http: reqwest::Client,
+}
+
+async fn start() -> Gateway {
+    let props: BTreeMap<String, String> = [
+        ("sql-gateway.endpoint.rest.port".to_string(), "0".to_string()),
+        ("sql-gateway.session.max-num".to_string(), "0".to_string()),
+    ]
+    .into();
+    let settings = Settings::from_properties(&props).unwrap();
+    let listener = sluicegate::server::bind(&settings).await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(sluicegate::server::run(listener, settings, std::future::pending()));
+    let http = reqwest::Client::builder().pool_max_idle_per_host(128).build().unwrap();
+    Gateway { base, http }
+}
+
+impl Gateway {
+    async fn post(&self, path: &str, body: Value) -> Value {
+        let r = self.http.post(format!("{}{}", self.base, path)).json(&body).send().await.unwrap();
+        r.json().await.unwrap()
+    }
+    async fn get_bytes(&self, path: &str) -> bytes::Bytes {
+        self.http.get(format!("{}{}", self.base, path)).send().await.unwrap().bytes().await.unwrap()
+    }
+    async fn delete(&self, path: &str) -> Value {
+        self.http.delete(format!("{}{}", self.base, path)).send().await.unwrap().json().await.unwrap()
+    }
+    async fn open(&self) -> String {
+        self.post("/v4/sessions", json!({})).await["sessionHandle"].as_str().unwrap().to_string()
+    }
+    async fn submit(&self, s: &str, sql: &str) -> String {
+        self.post(&format!("/v4/sessions/{s}/statements"), json!({ "statement": sql })).await["operationHandle"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+}
+
+fn rss_bytes() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<u64>().ok())
+        .map_or(0, |kb| kb * 1024)
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[idx]
+}
+
+/// (a) + (d): page a big result to EOS.
+async fn paging(gw: &Gateway, rows: u64) -> Value {
+    let peak = Arc::new(AtomicU64::new(rss_bytes()));
+    let stop = Arc::new(AtomicBool::new(false));
+    let start_rss = rss_bytes();
+    let sampler = {
+        let (peak, stop) = (peak.clone(), stop.clone());
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                peak.fetch_max(rss_bytes(), Ordering::Relaxed);
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        })
+    };
+    let s = gw.open().await;
+    let started = Instant::now();
+    let op = gw.submit(&s, &SIX_COLUMNS.replace("{ROWS}", &rows.to_string())).await;
+    let mut uri = format!("/v4/sessions/{s}/operations/{op}/result/0?rowFormat=JSON");
+    let (mut seen, mut bytes, mut first_row, mut pages) = (0u64, 0u64, None, 0u64);
+    loop {
+        let body = gw.get_bytes(&format!("{uri}&waitMs=1000")).await;
+        bytes += body.len() as u64;
+        pages += 1;
+        let page: Value = serde_json::from_slice(&body).unwrap();
+        let n = page["results"]["data"].as_array().map_or(0, Vec::len) as u64;
+        if n > 0 && first_row.is_none() {
+            first_row = Some(started.elapsed());
+        }
+        seen += n;
+        match page["nextResultUri"].as_str() {
+            Some(next) => uri = next.to_string(),
+            None => break,
+        }
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    stop.store(true, Ordering::Relaxed);
+    sampler.join().unwrap();
+    gw.delete(&format!("/v4/sessions/{s}")).await;
+    assert_eq!(seen, rows, "every row arrived");
+    json!({
+        "bench": "a_paging_json",
+        "rows": seen,
+        "pages": pages,
+        "seconds": elapsed,
+        "rows_per_s": seen as f64 / elapsed,
+        "mb_per_s": bytes as f64 / elapsed / 1e6,
+        "time_to_first_row_ms": first_row.map(|d| d.as_secs_f64() * 1e3),
+        "rss_start_mib": start_rss as f64 / 1048576.0,
+        "rss_peak_mib": peak.load(Ordering::Relaxed) as f64 / 1048576.0,
+        "ring_bound_mib": Settings::default().results.ring_bytes as f64 / 1048576.0,
+    })
+}
+
+/// (b): session open + heartbeat + close, sequentially.
+async fn sessions(gw: &Gateway, n: usize) -> Value {
+    let (mut open, mut beat, mut close, mut all) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..n {
+        let t0 = Instant::now();
+        let s = gw.open().await;
+        let t1 = Instant::now();
+        gw.post(&format!("/v4/sessions/{s}/heartbeat"), json!({})).await;
+        let t2 = Instant::now();
+        gw.delete(&format!("/v4/sessions/{s}")).await;
+        let t3 = Instant::now();
+        open.push((t1 - t0).as_secs_f64() * 1e3);
+        beat.push((t2 - t1).as_secs_f64() * 1e3);
+        close.push((t3 - t2).as_secs_f64() * 1e3);
+        all.push((t3 - t0).as_secs_f64() * 1e3);
+    }
+    let mut requests: Vec<f64> = open.iter().chain(&beat).chain(&close).copied().collect();
+    for v in [&mut open, &mut beat, &mut close, &mut all, &mut requests] {
+        v.sort_by(f64::total_cmp);
+    }
+    json!({
+        "bench": "b_sessions",
+        "iterations": n,
+        "request_p50_ms": percentile(&requests, 0.5), "request_p99_ms": percentile(&requests, 0.99),
+        "open_p50_ms": percentile(&open, 0.5), "open_p99_ms": percentile(&open, 0.99),
+        "heartbeat_p50_ms": percentile(&beat, 0.5), "heartbeat_p99_ms": percentile(&beat, 0.99),
+        "close_p50_ms": percentile(&close, 0.5), "close_p99_ms": percentile(&close, 0.99),
+        "triple_p50_ms": percentile(&all, 0.5), "triple_p99_ms": percentile(&all, 0.99),
+    })
+}
+
+/// (c): many clients, each running `SELECT 1` to EOS in a loop.
+async fn select_one(gw: Arc<Gateway>, clients: usize, seconds: u64) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let mut tasks = Vec::new();
+    for _ in 0..clients {
+        let gw = gw.clone();
+        tasks.push(tokio::spawn(async move {
+            let s = gw.open().await;
+            let mut latencies = Vec::new();
+            while Instant::now() < deadline {
+                let t0 = Instant::now();
+                let op = gw.submit(&s, "SELECT 1").await;
+                let mut uri = format!("/v4/sessions/{s}/operations/{op}/result/0?rowFormat=JSON");
+                loop {
+                    let page: Value = serde_json::from_slice(&gw.get_bytes(&format!("{uri}&waitMs=1000")).await).unwrap();
+                    match page["nextResultUri"].as_str() {
+                        Some(next) => uri = next.to_string(),
+                        None => break,
+                    }
+                }
+                gw.delete(&format!("/v4/sessions/{s}/operations/{op}/close")).await;
+                latencies.push(t0.elapsed().as_secs_f64() * 1e3);
+            }
+            gw.delete(&format!("/v4/sessions/{s}")).await;
+            latencies
+        }));
+    }
+    let started = Instant::now();
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await.unwrap());
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    all.sort_by(f64::total_cmp);
+    json!({
+        "bench": "c_select_one",
+        "clients": clients,
+        "statements": all.len(),
+        "statements_per_s": all.len() as f64 / elapsed,
+        "p50_ms": percentile(&all, 0.5),
+        "p99_ms": percentile(&all, 0.99),
+    })
+}
+
+fn main() {
+    let which: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
+    let wants = |name: &str| which.is_empty() || which.iter().any(|w| w == name);
+    let rows: u64 = std::env::var("ROWS").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000_000);
+    let seconds: u64 = std::env::var("SECONDS").ok().and_then(|v| v.parse().ok()).unwrap_or(10);
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let gw = Arc::new(start().await);
+        if wants("a") {
+            println!("{}", paging(&gw, rows).await);
+        }
+        if wants("b") {
+            println!("{}", sessions(&gw, 2000).await);
+        }
+        if wants("c") {
+            println!("{}", select_one(gw.clone(), 64, seconds).await);
+        }
+    });
+}

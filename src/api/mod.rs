@@ -1,0 +1,26 @@
+//! The wire protocols, each a thin layer of warp filters over the core.
+//!
+//! - [`flink`]: the Apache Flink SQL Gateway REST API, v1–v4.
+//! - [`http`]: what every protocol shares: bounded body reading, JSON replies,
+//!   and the one mapping from [`GatewayError`] to an HTTP status.
+
+pub mod flink;
+pub mod http;
+
+use warp::http::StatusCode;
+
+use crate::error::GatewayError;
+
+/// The HTTP status of a core error, for every protocol.
+pub fn status_of(error: &GatewayError) -> StatusCode {
+    match error {
+        GatewayError::BadRequest(_) | GatewayError::Sql(_) | GatewayError::Unsupported(_) => StatusCode::BAD_REQUEST,
+        GatewayError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+        GatewayError::SessionNotFound(_) | GatewayError::OperationNotFound(_) | GatewayError::TokenAhead { .. } => StatusCode::NOT_FOUND,
+        GatewayError::TokenEvicted { .. } => StatusCode::GONE,
+        GatewayError::Conflict(_) => StatusCode::CONFLICT,
+        GatewayError::LimitExceeded(_) => StatusCode::TOO_MANY_REQUESTS,
+        GatewayError::ShuttingDown => StatusCode::SERVICE_UNAVAILABLE,
+        GatewayError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}

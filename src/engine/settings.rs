@@ -1,0 +1,130 @@
+//! Session properties: gateway defaults, overridden by what the session was
+//! opened with and by `SET`, undone by `RESET`.
+//!
+//! Keys under `datafusion.` are DataFusion options and take effect in the
+//! session's context at once (a bad key or value is refused, the properties
+//! stay unchanged). `table.local-time-zone` must name a time zone: it decides
+//! how TIMESTAMP_LTZ values are rendered. Every other key is kept and reported
+//! as given, as Flink does, because clients store their own settings there.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, RwLock};
+
+use datafusion::config::ConfigOptions;
+use datafusion::execution::config::SessionConfig;
+use datafusion::execution::context::SessionContext;
+
+use super::errors::from_datafusion;
+use crate::error::{GatewayError, Result};
+use crate::format::FormatOptions;
+
+/// The property that sets the session time zone.
+pub const LOCAL_TIME_ZONE: &str = "table.local-time-zone";
+
+/// A session's properties.
+#[derive(Debug)]
+pub struct Properties {
+    /// The gateway's defaults, shared by every session.
+    defaults: Arc<BTreeMap<String, String>>,
+    /// This session's own values (from open-session and SET).
+    overrides: RwLock<BTreeMap<String, String>>,
+}
+
+impl Properties {
+    /// Check and keep `overrides` on top of `defaults`.
+    pub fn new(defaults: Arc<BTreeMap<String, String>>, overrides: BTreeMap<String, String>) -> Result<Self> {
+        for (key, value) in &overrides {
+            check(key, value)?;
+        }
+        Ok(Properties { defaults, overrides: RwLock::new(overrides) })
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, BTreeMap<String, String>> {
+        self.overrides.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, BTreeMap<String, String>> {
+        self.overrides.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Defaults merged with the session's values.
+    pub fn effective(&self) -> BTreeMap<String, String> {
+        let mut all = (*self.defaults).clone();
+        all.extend(self.read().iter().map(|(k, v)| (k.clone(), v.clone())));
+        all
+    }
+
+    /// One effective value.
+    pub fn get(&self, key: &str) -> Option<String> {
+        self.read().get(key).or_else(|| self.defaults.get(key)).cloned()
+    }
+
+    /// The DataFusion configuration these properties describe.
+    pub fn datafusion_config(&self) -> Result<SessionConfig> {
+        let mut config = SessionConfig::new().with_information_schema(true);
+        apply_datafusion(config.options_mut(), &self.effective())?;
+        Ok(config)
+    }
+
+    /// `SET key = value`.
+    pub fn set(&self, ctx: &SessionContext, key: &str, value: &str) -> Result<()> {
+        check(key, value)?;
+        if key.starts_with("datafusion.") {
+            let state = ctx.state_ref();
+            let mut state = state.write();
+            state.config_mut().options_mut().set(key, value).map_err(from_datafusion)?;
+        }
+        self.write().insert(key.to_string(), value.to_string());
+        Ok(())
+    }
+
+    /// `RESET key`, or `RESET` for every key: back to the gateway default.
+    pub fn reset(&self, ctx: &SessionContext, key: Option<&str>) -> Result<()> {
+        let removed: Vec<String> = {
+            let mut overrides = self.write();
+            match key {
+                Some(key) => overrides.remove_entry(key).map(|(k, _)| k).into_iter().collect(),
+                None => std::mem::take(&mut *overrides).into_keys().collect(),
+            }
+        };
+        let datafusion_keys: Vec<&String> = removed.iter().filter(|k| k.starts_with("datafusion.")).collect();
+        if datafusion_keys.is_empty() {
+            return Ok(());
+        }
+        let pristine = self.datafusion_config()?;
+        let state = ctx.state_ref();
+        let mut state = state.write();
+        let options = state.config_mut().options_mut();
+        for entry in pristine.options().entries() {
+            if datafusion_keys.iter().any(|k| **k == entry.key) {
+                if let Some(value) = entry.value {
+                    options.set(&entry.key, &value).map_err(from_datafusion)?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Apply the `datafusion.*` keys of `properties` to `options`.
+pub fn apply_datafusion(options: &mut ConfigOptions, properties: &BTreeMap<String, String>) -> Result<()> {
+    for (key, value) in properties.iter().filter(|(k, _)| k.starts_with("datafusion.")) {
+        options.set(key, value).map_err(|e| GatewayError::bad_request(format!("Invalid property '{key}' = '{value}': {}", from_datafusion(e))))?;
+    }
+    Ok(())
+}
+
+/// Refuse values the gateway itself interprets and cannot use.
+fn check(key: &str, value: &str) -> Result<()> {
+    if key == LOCAL_TIME_ZONE {
+        FormatOptions::from_zone_name(value)
+            .map_err(|e| GatewayError::bad_request(format!("Invalid property '{key}' = '{value}': {e}")))?;
+    }
+    if key.starts_with("datafusion.") {
+        let mut probe = ConfigOptions::new();
+        probe
+            .set(key, value)
+            .map_err(|e| GatewayError::bad_request(format!("Invalid property '{key}' = '{value}': {}", from_datafusion(e))))?;
+    }
+    Ok(())
+}

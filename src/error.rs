@@ -1,0 +1,75 @@
+//! The one error type of the protocol-neutral core.
+//!
+//! Every failure a request can meet is one of these variants. Each protocol
+//! maps them to an HTTP status and its own error body in exactly one place
+//! (`api::status_of` plus the protocol's rejection handler), so the core never
+//! talks HTTP.
+
+use uuid::Uuid;
+
+/// Everything that can go wrong in the gateway core.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum GatewayError {
+    /// The request itself is malformed: bad JSON, bad UUID, bad token, bad option.
+    #[error("{0}")]
+    BadRequest(String),
+    /// The request body is larger than the configured limit.
+    #[error("Request body of {size} bytes exceeds the limit of {limit} bytes.")]
+    PayloadTooLarge {
+        /// The size the client sent (or at least how far we read).
+        size: u64,
+        /// The configured `max-request-bytes`.
+        limit: u64,
+    },
+    /// No live session has this handle (never opened, closed, or expired).
+    #[error("Session '{0}' does not exist.")]
+    SessionNotFound(Uuid),
+    /// No live operation has this handle in the session.
+    #[error("Can not find the submitted operation in the session with the {0}.")]
+    OperationNotFound(Uuid),
+    /// A result token that was already paged past and is no longer kept.
+    #[error("Token {token} is gone: the cursor is at {current}; only {current} and {retry} can be fetched.", retry = current.saturating_sub(1))]
+    TokenEvicted {
+        /// The token the client asked for.
+        token: u64,
+        /// The token the cursor expects next.
+        current: u64,
+    },
+    /// A result token the cursor has not reached yet.
+    #[error("Token {token} is ahead of the cursor: expecting {current}{retry}.", retry = if *current > 0 { format!(" or {}", current - 1) } else { String::new() })]
+    TokenAhead {
+        /// The token the client asked for.
+        token: u64,
+        /// The token the cursor expects next.
+        current: u64,
+    },
+    /// The statement failed: a parse, planning or execution error of the user's SQL.
+    #[error("{0}")]
+    Sql(String),
+    /// The operation is in a state that does not allow what was asked
+    /// (fetching a canceled result, canceling a finished one, ...).
+    #[error("{0}")]
+    Conflict(String),
+    /// A configured limit (sessions, operations per session, statement size) was reached.
+    #[error("{0}")]
+    LimitExceeded(String),
+    /// A feature the gateway does not provide (yet).
+    #[error("{0}")]
+    Unsupported(String),
+    /// The gateway is shutting down and accepts no new work.
+    #[error("The gateway is shutting down.")]
+    ShuttingDown,
+    /// A genuine server fault; never the user's doing.
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl GatewayError {
+    /// A `BadRequest` with a formatted message.
+    pub fn bad_request(msg: impl Into<String>) -> Self {
+        GatewayError::BadRequest(msg.into())
+    }
+}
+
+/// Result alias for the core.
+pub type Result<T, E = GatewayError> = std::result::Result<T, E>;

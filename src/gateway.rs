@@ -1,0 +1,206 @@
+//! The gateway core as one facade: what every protocol's handlers call.
+//!
+//! Everything here is protocol-neutral: handles are UUIDs, statuses are
+//! [`OperationStatus`], results are Arrow batches in a [`ResultSet`]. Each
+//! protocol module maps these to its own wire types.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio_util::sync::CancellationToken;
+use uuid::Uuid;
+
+use crate::engine::settings::LOCAL_TIME_ZONE;
+use crate::engine::{complete, StatementOptions};
+use crate::error::{GatewayError, Result};
+use crate::format::FormatOptions;
+use crate::metrics::{Gauges, Metrics};
+use crate::operation::{OperationInfo, OperationStatus};
+use crate::result::{FetchOutcome, PageRequest, ResultLimits, ResultSet};
+use crate::session::{Session, SessionLimits, SessionRegistry};
+
+/// What a fetch found.
+#[derive(Debug)]
+pub enum Fetched {
+    /// The result is not established yet: ask again (from token 0).
+    NotReady,
+    /// A page, or the end, of an established result.
+    Ready {
+        /// The result (schema, shape).
+        result: Arc<ResultSet>,
+        /// The page or the end.
+        outcome: FetchOutcome,
+        /// How values are rendered for this session.
+        format: FormatOptions,
+    },
+}
+
+impl Fetched {
+    /// Rows in the fetched page (none for NOT_READY and the end).
+    pub fn rows(&self) -> u64 {
+        match self {
+            Fetched::Ready { outcome: FetchOutcome::Page { rows, .. }, .. } => rows.iter().map(|r| r.num_rows() as u64).sum(),
+            _ => 0,
+        }
+    }
+}
+
+/// Statement submission as a protocol hands it over.
+#[derive(Debug, Clone, Default)]
+pub struct Submission {
+    /// The SQL text.
+    pub statement: String,
+    /// End the operation as TIMEOUT after this long.
+    pub timeout: Option<Duration>,
+    /// Properties for this statement only.
+    pub config: BTreeMap<String, String>,
+}
+
+/// The gateway core.
+pub struct Gateway {
+    /// Live sessions.
+    sessions: Arc<SessionRegistry>,
+    /// Fired at shutdown: stops background tasks.
+    shutdown: CancellationToken,
+    /// Counters since start.
+    metrics: Arc<Metrics>,
+}
+
+impl Gateway {
+    /// A gateway with no sessions; starts the idle-session sweeper.
+    pub fn new(limits: SessionLimits, defaults: BTreeMap<String, String>, result_limits: ResultLimits) -> Arc<Self> {
+        let metrics = Arc::new(Metrics::default());
+        let sessions = Arc::new(SessionRegistry::new(limits, defaults, result_limits, metrics.clone()));
+        let shutdown = CancellationToken::new();
+        tokio::spawn(sessions.clone().run_expiry(shutdown.clone()));
+        Arc::new(Gateway { sessions, shutdown, metrics })
+    }
+
+    /// Counters since start.
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
+    }
+
+    /// Counters and live gauges in the Prometheus text format.
+    pub fn render_metrics(&self) -> String {
+        let mut gauges = Gauges::default();
+        for status in OperationStatus::ALL {
+            gauges.operations.insert(status.name(), 0);
+        }
+        for session in self.sessions.all() {
+            gauges.sessions += 1;
+            for info in session.operation_infos() {
+                *gauges.operations.entry(info.status.name()).or_default() += 1;
+                gauges.ring_rows += info.buffered_rows;
+                gauges.ring_bytes += info.buffered_bytes;
+            }
+        }
+        self.metrics.render(&gauges)
+    }
+
+    /// Refuse new sessions, cancel running operations, stop background tasks.
+    pub fn shut_down(&self) {
+        self.shutdown.cancel();
+        self.sessions.shut_down();
+    }
+
+    /// Live sessions.
+    pub fn sessions(&self) -> &SessionRegistry {
+        &self.sessions
+    }
+
+    fn session(&self, handle: Uuid) -> Result<Arc<Session>> {
+        self.sessions.get(handle)
+    }
+
+    /// Open a session.
+    pub fn open_session(&self, name: Option<String>, properties: BTreeMap<String, String>) -> Result<Uuid> {
+        Ok(self.sessions.open(name, properties)?.handle)
+    }
+
+    /// Effective properties of a session.
+    pub fn session_properties(&self, session: Uuid) -> Result<BTreeMap<String, String>> {
+        Ok(self.session(session)?.engine().properties())
+    }
+
+    /// Keep a session alive.
+    pub fn heartbeat(&self, session: Uuid) -> Result<()> {
+        self.session(session).map(|_| ())
+    }
+
+    /// Close a session and everything it runs.
+    pub fn close_session(&self, session: Uuid) -> Result<()> {
+        self.sessions.close(session)
+    }
+
+    /// Submit a statement; returns its operation handle at once.
+    pub fn submit(&self, session: Uuid, submission: Submission) -> Result<Uuid> {
+        let options = StatementOptions { config: submission.config, configure_only: false };
+        let op = self.session(session)?.submit(submission.statement, submission.timeout, options)?;
+        Ok(op.handle)
+    }
+
+    /// Run a session-configuring statement (SET, RESET, DDL, USE) to completion.
+    pub async fn configure_session(&self, session: Uuid, statement: String, timeout: Option<Duration>) -> Result<()> {
+        let session = self.session(session)?;
+        let options = StatementOptions { config: BTreeMap::new(), configure_only: true };
+        let op = session.submit(statement, timeout, options)?;
+        op.done_token().cancelled().await;
+        let outcome = op.fetchable_result().map(|_| ());
+        session.close_operation(op.handle).ok();
+        outcome
+    }
+
+    /// Completion candidates at a cursor position.
+    pub async fn complete_statement(&self, session: Uuid, statement: &str, position: usize) -> Result<Vec<String>> {
+        let session = self.session(session)?;
+        let names = session.engine().catalog_names().await;
+        Ok(complete::candidates(statement, position, &names))
+    }
+
+    /// Status and progress of an operation.
+    pub fn operation_info(&self, session: Uuid, operation: Uuid) -> Result<OperationInfo> {
+        Ok(self.session(session)?.operation(operation)?.info())
+    }
+
+    /// Cancel an operation (running, or finished but still streaming).
+    pub fn cancel_operation(&self, session: Uuid, operation: Uuid) -> Result<OperationStatus> {
+        self.session(session)?.operation(operation)?.request_cancel()
+    }
+
+    /// Close an operation and release its result.
+    pub fn close_operation(&self, session: Uuid, operation: Uuid) -> Result<OperationStatus> {
+        self.session(session)?.close_operation(operation)?;
+        Ok(OperationStatus::Closed)
+    }
+
+    /// Fetch the page at `token`.
+    pub async fn fetch(&self, session: Uuid, operation: Uuid, token: u64, request: PageRequest) -> Result<Fetched> {
+        let session = self.session(session)?;
+        let op = session.operation(operation)?;
+        let deadline = request.wait.map(|wait| Instant::now() + wait);
+        // A long-poll first waits for the result to be established, then for rows.
+        let result = loop {
+            let changed = op.changed().notified();
+            tokio::pin!(changed);
+            changed.as_mut().enable();
+            if let Some(result) = op.fetchable_result()? {
+                break result;
+            }
+            match deadline {
+                Some(deadline) if Instant::now() < deadline => {
+                    let _ = tokio::time::timeout_at(deadline.into(), changed).await;
+                }
+                _ => return Ok(Fetched::NotReady),
+            }
+        };
+        let request = PageRequest { wait: deadline.map(|d| d.saturating_duration_since(Instant::now())), ..request };
+        let zone = session.engine().property(LOCAL_TIME_ZONE).unwrap_or_default();
+        let format = FormatOptions::from_zone_name(&zone).map_err(|e| GatewayError::Internal(e.to_string()))?;
+        let outcome = result.fetch(token, request).await?;
+        // The operation may have failed or been stopped while we waited.
+        op.fetchable_result()?;
+        Ok(Fetched::Ready { result, outcome, format })
+    }
+}

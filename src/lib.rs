@@ -1,0 +1,38 @@
+//! sluicegate: a streaming SQL gateway.
+//!
+//! Clients run SQL over REST and page through results while they are still
+//! being produced. The engine is Apache DataFusion; results are Arrow record
+//! batches. The first wire protocol is the Apache Flink SQL Gateway REST API.
+//!
+//! A map of the crate, core first:
+//!
+//! - [`session`]: the session registry, idle expiry, limits; each session
+//!   plans its statements one at a time, in order.
+//! - [`operation`]: one statement's handle, state machine and tasks
+//!   (planning, pumping rows, timeout, cancel, close).
+//! - [`result`]: the per-operation bounded ring of record batches, with
+//!   back-pressure, and the token cursor clients page with.
+//! - [`engine`]: a DataFusion context per session; statement kinds; `SET`/`RESET`.
+//! - [`gateway`]: the core as one facade, what protocol handlers call.
+//! - [`error`]: the one error type of the core.
+//! - [`metrics`]: counters and gauges in the Prometheus text format.
+//! - [`format`]: Arrow to Flink JSON and PLAIN_TEXT rows and column types;
+//!   pure functions over a record batch.
+//! - [`api`]: the wire protocols as thin warp filters ([`api::flink`]), and
+//!   the one mapping of core errors to HTTP statuses.
+//! - [`openapi`]: the generated spec.
+//! - [`config`], [`server`], [`cli`]: settings, serving, the command line.
+
+pub mod api;
+pub mod cli;
+pub mod config;
+pub mod engine;
+pub mod error;
+pub mod format;
+pub mod gateway;
+pub mod metrics;
+pub mod openapi;
+pub mod operation;
+pub mod result;
+pub mod server;
+pub mod session;

@@ -1,0 +1,5 @@
+//! The `sluicegate` command.
+
+fn main() -> std::process::ExitCode {
+    sluicegate::cli::main()
+}

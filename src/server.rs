@@ -1,0 +1,149 @@
+//! Run the gateway: bind, serve every protocol, shut down gracefully.
+//!
+//! The accept loop is ours (hyper over the warp filter service) so that every
+//! request gets an id: taken from an incoming `X-Request-Id` or made up, set
+//! on the response, and carried by a tracing span around the whole request,
+//! so every log line a request causes names it.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use tokio::net::TcpListener;
+use tracing::Instrument;
+use warp::http::{HeaderValue, StatusCode};
+use warp::Filter;
+
+use crate::api;
+use crate::config::Settings;
+use crate::gateway::Gateway;
+use crate::openapi;
+
+/// The request id header.
+pub const REQUEST_ID: &str = "x-request-id";
+
+/// How long in-flight requests may take to finish after shutdown starts.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Bind the first free port of `settings.bind_ports` on the bind address.
+pub async fn bind(settings: &Settings) -> std::io::Result<TcpListener> {
+    let mut last = None;
+    for port in &settings.bind_ports {
+        match TcpListener::bind(SocketAddr::new(settings.bind_address, *port)).await {
+            Ok(listener) => return Ok(listener),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| std::io::Error::other("no port to bind")))
+}
+
+/// The core built from `settings`.
+pub fn gateway(settings: &Settings) -> Arc<Gateway> {
+    Gateway::new(settings.sessions, settings.session_defaults.clone(), settings.results)
+}
+
+/// Every route of the gateway: the protocols, the spec, metrics, and the 404 fallback.
+pub fn routes(gw: Arc<Gateway>, settings: &Settings) -> impl Filter<Extract = (impl warp::Reply,), Error = Infallible> + Clone + Send + Sync + 'static {
+    let spec = warp::get()
+        .and(warp::path("openapi.json"))
+        .and(warp::path::end())
+        .map(|| api::http::json_bytes(StatusCode::OK, openapi::spec_json()));
+    let metrics_gw = gw.clone();
+    let metrics = warp::get().and(warp::path("metrics")).and(warp::path::end()).map(move || {
+        let mut response = warp::reply::Response::new(bytes::Bytes::from(metrics_gw.render_metrics()).into());
+        response
+            .headers_mut()
+            .insert("content-type", HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"));
+        response
+    });
+    let counted = gw.clone();
+    let log = warp::log::custom(move |info| {
+        let status = info.status().as_u16();
+        if status >= 400 {
+            counted.metrics().error(status);
+        }
+        tracing::debug!(
+            method = %info.method(),
+            path = info.path(),
+            status,
+            elapsed_us = info.elapsed().as_micros() as u64,
+            "request"
+        );
+    });
+    spec.or(metrics)
+        .unify()
+        .or(api::flink::routes(gw, settings.max_request_bytes))
+        .unify()
+        .or(api::flink::rejection::not_found())
+        .unify()
+        .recover(api::flink::rejection::recover)
+        .unify()
+        .with(log)
+}
+
+/// The id of a request: the client's `X-Request-Id` when it is a sane token,
+/// otherwise a fresh one.
+fn request_id(headers: &warp::http::HeaderMap) -> HeaderValue {
+    headers
+        .get(REQUEST_ID)
+        .filter(|v| !v.is_empty() && v.len() <= 128 && v.as_bytes().iter().all(|b| b.is_ascii_graphic()))
+        .cloned()
+        .unwrap_or_else(|| {
+            HeaderValue::from_str(&uuid::Uuid::new_v4().simple().to_string()).unwrap_or(HeaderValue::from_static("-"))
+        })
+}
+
+/// Serve on `listener` until `shutdown` completes; then stop accepting, cancel
+/// running operations, and let in-flight requests finish.
+pub async fn run(listener: TcpListener, settings: Settings, shutdown: impl Future<Output = ()> + Send + 'static) {
+    let gw = gateway(&settings);
+    let service = warp::service(routes(gw.clone(), &settings));
+    if let Ok(addr) = listener.local_addr() {
+        tracing::info!(%addr, "sluicegate listening");
+    }
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, _remote) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(pair) => pair,
+                Err(e) => {
+                    // Out of file descriptors and the like: back off instead of spinning.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let service = service.clone();
+        let handler = hyper::service::service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
+            let mut service = service.clone();
+            let id = request_id(request.headers());
+            let span = tracing::info_span!("request", id = id.to_str().unwrap_or("-"));
+            async move {
+                let mut response = tower_service::Service::call(&mut service, request).instrument(span).await?;
+                response.headers_mut().insert(REQUEST_ID, id);
+                Ok::<_, Infallible>(response)
+            }
+        });
+        let connection = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
+            .serve_connection_with_upgrades(TokioIo::new(stream), handler)
+            .into_owned();
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(error = %e, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    tracing::info!("shutting down: cancelling running operations");
+    gw.shut_down();
+    if tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown()).await.is_err() {
+        tracing::warn!("in-flight requests did not finish in time");
+    }
+}

@@ -1,0 +1,221 @@
+//! Sessions: who runs statements, with which properties and catalog.
+//!
+//! A [`Session`] owns a [`SessionEngine`] (its DataFusion context), its live
+//! operations and a queue on which its statements are planned one at a time,
+//! in submission order. Different sessions have different queues and never
+//! wait for each other. The [`registry`] holds every live session, enforces the
+//! session limit and expires idle ones.
+
+pub mod registry;
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+use uuid::Uuid;
+
+use crate::engine::{SessionEngine, StatementOptions};
+use crate::error::{GatewayError, Result};
+use crate::metrics::Metrics;
+use crate::operation::{task, Operation};
+use crate::result::ResultLimits;
+
+pub use registry::{SessionLimits, SessionRegistry};
+
+/// How many closed operation handles a session remembers, so that closing
+/// one again answers CLOSED instead of "not found".
+const REMEMBERED_CLOSED: usize = 1024;
+
+/// A statement waiting for its turn on the session's queue.
+struct Job {
+    /// The operation to run.
+    op: Arc<Operation>,
+    /// Its per-statement options.
+    options: StatementOptions,
+}
+
+/// Live and recently closed operations of a session.
+#[derive(Default)]
+struct Operations {
+    /// Live operations by handle.
+    live: HashMap<Uuid, Arc<Operation>>,
+    /// Live handles in submission order: the oldest completed ones are evicted
+    /// first when the per-session limit is reached.
+    order: VecDeque<Uuid>,
+    /// Handles closed recently.
+    closed: HashSet<Uuid>,
+    /// `closed` in closing order, to forget the oldest.
+    closed_order: VecDeque<Uuid>,
+}
+
+impl Operations {
+    fn remember_closed(&mut self, handle: Uuid) {
+        if self.closed.insert(handle) {
+            self.closed_order.push_back(handle);
+            while self.closed_order.len() > REMEMBERED_CLOSED {
+                if let Some(old) = self.closed_order.pop_front() {
+                    self.closed.remove(&old);
+                }
+            }
+        }
+    }
+
+    fn remove(&mut self, handle: Uuid) -> Option<Arc<Operation>> {
+        let op = self.live.remove(&handle)?;
+        self.order.retain(|h| *h != handle);
+        self.remember_closed(handle);
+        Some(op)
+    }
+
+    /// Close the oldest operation that has nothing left to give.
+    fn evict_one(&mut self) -> bool {
+        let Some(handle) = self.order.iter().copied().find(|h| self.live.get(h).is_some_and(|op| op.is_complete())) else {
+            return false;
+        };
+        if let Some(op) = self.remove(handle) {
+            op.close();
+        }
+        true
+    }
+}
+
+/// One client session.
+pub struct Session {
+    /// The handle clients name it by.
+    pub handle: Uuid,
+    /// The name given at open; only stored.
+    pub name: Option<String>,
+    /// The session's SQL engine and properties.
+    engine: Arc<SessionEngine>,
+    /// Its operations.
+    operations: Mutex<Operations>,
+    /// Feeds the session's serial queue; `None` once the session is closed.
+    queue: Mutex<Option<mpsc::UnboundedSender<Job>>>,
+    /// Most operations kept at once.
+    max_operations: usize,
+    /// Where its statements are counted.
+    metrics: Arc<Metrics>,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session").field("handle", &self.handle).field("name", &self.name).finish()
+    }
+}
+
+impl Session {
+    /// Open a session and start its queue.
+    pub fn open(name: Option<String>, engine: SessionEngine, max_operations: usize, limits: ResultLimits, metrics: Arc<Metrics>) -> Arc<Self> {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let engine = Arc::new(engine);
+        tokio::spawn(run_queue(rx, engine.clone(), limits));
+        Arc::new(Session {
+            handle: Uuid::new_v4(),
+            name,
+            engine,
+            operations: Mutex::new(Operations::default()),
+            queue: Mutex::new(Some(tx)),
+            max_operations: max_operations.max(1),
+            metrics,
+        })
+    }
+
+    fn ops(&self) -> std::sync::MutexGuard<'_, Operations> {
+        self.operations.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The session's engine (properties, catalog).
+    pub fn engine(&self) -> &Arc<SessionEngine> {
+        &self.engine
+    }
+
+    /// Queue a statement. It runs after every statement submitted before it.
+    pub fn submit(&self, statement: String, timeout: Option<Duration>, options: StatementOptions) -> Result<Arc<Operation>> {
+        let op = Operation::new(statement, self.metrics.clone());
+        {
+            let mut ops = self.ops();
+            while ops.live.len() >= self.max_operations {
+                if !ops.evict_one() {
+                    return Err(GatewayError::LimitExceeded(format!(
+                        "Session {} already holds {} open operations (the limit); close some first.",
+                        self.handle, self.max_operations
+                    )));
+                }
+            }
+            let queue = self.queue.lock().unwrap_or_else(|e| e.into_inner());
+            let Some(queue) = queue.as_ref() else {
+                return Err(GatewayError::SessionNotFound(self.handle));
+            };
+            op.transition(crate::operation::OperationStatus::Pending);
+            queue
+                .send(Job { op: op.clone(), options })
+                .map_err(|_| GatewayError::SessionNotFound(self.handle))?;
+            ops.live.insert(op.handle, op.clone());
+            ops.order.push_back(op.handle);
+        }
+        tracing::info!(session = %self.handle, operation = %op.handle, statement = %abbreviate(&op.statement), "statement submitted");
+        if let Some(timeout) = timeout {
+            tokio::spawn(task::watchdog(op.clone(), timeout));
+        }
+        Ok(op)
+    }
+
+    /// A live operation.
+    pub fn operation(&self, handle: Uuid) -> Result<Arc<Operation>> {
+        self.ops().live.get(&handle).cloned().ok_or(GatewayError::OperationNotFound(handle))
+    }
+
+    /// Close an operation and forget it. Closing it again is fine.
+    pub fn close_operation(&self, handle: Uuid) -> Result<()> {
+        let mut ops = self.ops();
+        if let Some(op) = ops.remove(handle) {
+            drop(ops);
+            op.close();
+            return Ok(());
+        }
+        if ops.closed.contains(&handle) { Ok(()) } else { Err(GatewayError::OperationNotFound(handle)) }
+    }
+
+    /// Close the session: stop its queue and close every operation.
+    pub fn close(&self) {
+        self.queue.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let ops: Vec<Arc<Operation>> = {
+            let mut ops = self.ops();
+            ops.order.clear();
+            ops.live.drain().map(|(_, op)| op).collect()
+        };
+        for op in ops {
+            op.close();
+        }
+    }
+
+    /// Cancel every running operation (gateway shutdown).
+    pub fn cancel_all(&self) {
+        for op in self.ops().live.values() {
+            let _ = op.request_cancel();
+        }
+    }
+
+    /// Status and progress of every live operation.
+    pub fn operation_infos(&self) -> Vec<crate::operation::OperationInfo> {
+        let ops: Vec<Arc<Operation>> = self.ops().live.values().cloned().collect();
+        ops.iter().map(|op| op.info()).collect()
+    }
+}
+
+/// The session's serial queue: plans each statement in turn.
+async fn run_queue(mut rx: mpsc::UnboundedReceiver<Job>, engine: Arc<SessionEngine>, limits: ResultLimits) {
+    while let Some(job) = rx.recv().await {
+        task::execute(job.op, engine.clone(), job.options, limits).await;
+    }
+}
+
+/// The first line of a statement, cut to a loggable length.
+fn abbreviate(statement: &str) -> String {
+    let line = statement.trim().lines().next().unwrap_or_default();
+    match line.char_indices().nth(120) {
+        Some((i, _)) => format!("{}…", &line[..i]),
+        None => line.to_string(),
+    }
+}

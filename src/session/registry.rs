@@ -1,0 +1,231 @@
+//! Every live session, the session limit, and idle expiry.
+//!
+//! Expiry follows mini-redis: each session has a deadline (last access +
+//! idle timeout) kept in a `BTreeSet<(Instant, Uuid)>` ordered by time, so a
+//! sweep reads only the expired front of the set. Any request that names a
+//! session moves its deadline; the sweeper task wakes every check interval.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use tokio_util::sync::CancellationToken;
+use uuid::Uuid;
+
+use super::Session;
+use crate::engine::SessionEngine;
+use crate::error::{GatewayError, Result};
+use crate::metrics::Metrics;
+use crate::result::ResultLimits;
+
+/// Session limits and expiry settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionLimits {
+    /// A session unused this long is closed; zero disables expiry.
+    pub idle_timeout: Duration,
+    /// How often idle sessions are looked for; zero disables expiry.
+    pub check_interval: Duration,
+    /// Most live sessions; zero means no limit.
+    pub max_sessions: usize,
+    /// Most live operations per session.
+    pub max_operations: usize,
+}
+
+impl Default for SessionLimits {
+    fn default() -> Self {
+        SessionLimits {
+            idle_timeout: Duration::from_secs(600),
+            check_interval: Duration::from_secs(60),
+            max_sessions: 1_000_000,
+            max_operations: 1_000,
+        }
+    }
+}
+
+/// A live session and its expiry deadline.
+struct Entry {
+    /// The session.
+    session: Arc<Session>,
+    /// When it expires unless used; `None` when expiry is off.
+    deadline: Option<Instant>,
+}
+
+#[derive(Default)]
+struct State {
+    /// Live sessions.
+    sessions: HashMap<Uuid, Entry>,
+    /// Deadlines in time order, for the sweeper.
+    deadlines: BTreeSet<(Instant, Uuid)>,
+    /// The gateway is shutting down: no new sessions.
+    closing: bool,
+}
+
+/// The live sessions of the gateway.
+pub struct SessionRegistry {
+    /// Sessions and deadlines.
+    state: Mutex<State>,
+    /// Limits and expiry settings.
+    limits: SessionLimits,
+    /// Properties every session starts from.
+    defaults: Arc<BTreeMap<String, String>>,
+    /// Bounds of each operation's result buffer.
+    result_limits: ResultLimits,
+    /// Gateway counters, handed to every session.
+    metrics: Arc<Metrics>,
+}
+
+impl SessionRegistry {
+    /// An empty registry.
+    pub fn new(limits: SessionLimits, defaults: BTreeMap<String, String>, result_limits: ResultLimits, metrics: Arc<Metrics>) -> Self {
+        SessionRegistry {
+            state: Mutex::new(State::default()),
+            limits,
+            defaults: Arc::new(defaults),
+            result_limits,
+            metrics,
+        }
+    }
+
+    /// Every live session.
+    pub fn all(&self) -> Vec<Arc<Session>> {
+        self.lock().sessions.values().map(|e| e.session.clone()).collect()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn expires(&self) -> bool {
+        !self.limits.idle_timeout.is_zero() && !self.limits.check_interval.is_zero()
+    }
+
+    /// The properties every session starts from.
+    pub fn defaults(&self) -> &BTreeMap<String, String> {
+        &self.defaults
+    }
+
+    /// Open a session with `properties` over the defaults.
+    pub fn open(&self, name: Option<String>, properties: BTreeMap<String, String>) -> Result<Arc<Session>> {
+        {
+            let state = self.lock();
+            if state.closing {
+                return Err(GatewayError::ShuttingDown);
+            }
+            if self.limits.max_sessions > 0 && state.sessions.len() >= self.limits.max_sessions {
+                return Err(GatewayError::LimitExceeded(format!(
+                    "Failed to create session, the count of active sessions exceeds the max count: {}",
+                    self.limits.max_sessions
+                )));
+            }
+        }
+        let engine = SessionEngine::new(self.defaults.clone(), properties)?;
+        let session = Session::open(name, engine, self.limits.max_operations, self.result_limits, self.metrics.clone());
+        let mut state = self.lock();
+        if self.limits.max_sessions > 0 && state.sessions.len() >= self.limits.max_sessions {
+            drop(state);
+            session.close();
+            return Err(GatewayError::LimitExceeded(format!(
+                "Failed to create session, the count of active sessions exceeds the max count: {}",
+                self.limits.max_sessions
+            )));
+        }
+        let deadline = self.expires().then(|| Instant::now() + self.limits.idle_timeout);
+        if let Some(deadline) = deadline {
+            state.deadlines.insert((deadline, session.handle));
+        }
+        state.sessions.insert(session.handle, Entry { session: session.clone(), deadline });
+        tracing::info!(session = %session.handle, name = ?session.name, "session opened");
+        Ok(session)
+    }
+
+    /// A live session, its idle deadline moved forward.
+    pub fn get(&self, handle: Uuid) -> Result<Arc<Session>> {
+        let expires = self.expires();
+        let mut guard = self.lock();
+        let state = &mut *guard;
+        let entry = state.sessions.get_mut(&handle).ok_or(GatewayError::SessionNotFound(handle))?;
+        if expires {
+            let deadline = Instant::now() + self.limits.idle_timeout;
+            if let Some(old) = entry.deadline.replace(deadline) {
+                state.deadlines.remove(&(old, handle));
+            }
+            state.deadlines.insert((deadline, handle));
+        }
+        Ok(entry.session.clone())
+    }
+
+    /// Close a session and everything it runs.
+    pub fn close(&self, handle: Uuid) -> Result<()> {
+        let session = {
+            let mut state = self.lock();
+            let entry = state.sessions.remove(&handle).ok_or(GatewayError::SessionNotFound(handle))?;
+            if let Some(deadline) = entry.deadline {
+                state.deadlines.remove(&(deadline, handle));
+            }
+            entry.session
+        };
+        session.close();
+        tracing::info!(session = %handle, "session closed");
+        Ok(())
+    }
+
+    /// Close every session whose deadline is not after `now`; returns how many.
+    pub fn purge_expired(&self, now: Instant) -> usize {
+        let expired: Vec<Arc<Session>> = {
+            let mut state = self.lock();
+            let mut expired = Vec::new();
+            while let Some(&(deadline, handle)) = state.deadlines.first() {
+                if deadline > now {
+                    break;
+                }
+                state.deadlines.pop_first();
+                if let Some(entry) = state.sessions.remove(&handle) {
+                    expired.push(entry.session);
+                }
+            }
+            expired
+        };
+        for session in &expired {
+            session.close();
+            tracing::info!(session = %session.handle, "session expired");
+        }
+        expired.len()
+    }
+
+    /// Sweep idle sessions every check interval until `shutdown`.
+    pub async fn run_expiry(self: Arc<Self>, shutdown: CancellationToken) {
+        if !self.expires() {
+            return;
+        }
+        loop {
+            tokio::select! {
+                _ = shutdown.cancelled() => return,
+                _ = tokio::time::sleep(self.limits.check_interval) => {
+                    self.purge_expired(Instant::now());
+                }
+            }
+        }
+    }
+
+    /// Refuse new sessions and cancel every running operation.
+    pub fn shut_down(&self) {
+        let sessions: Vec<Arc<Session>> = {
+            let mut state = self.lock();
+            state.closing = true;
+            state.sessions.values().map(|e| e.session.clone()).collect()
+        };
+        for session in sessions {
+            session.cancel_all();
+        }
+    }
+
+    /// Number of live sessions.
+    pub fn len(&self) -> usize {
+        self.lock().sessions.len()
+    }
+
+    /// No live session.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}

@@ -1,0 +1,94 @@
+//! Bad input of every kind gets the documented status and error body, and the
+//! gateway keeps serving.
+
+mod common;
+
+use common::{error_message, start_server, start_server_with};
+use reqwest::Method;
+use serde_json::json;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_requests_are_400_and_the_server_keeps_serving() {
+    let server = start_server_with(&[("sluicegate.rest.max-request-bytes", "4 kb")]).await;
+    let s = server.open_session("").await;
+    let op = server.submit("", &s, "SELECT 1").await;
+    let raw = |path: String, body: &'static str| {
+        let http = server.http.clone();
+        let url = format!("{}{}", server.base, path);
+        async move {
+            let r = http.post(url).header("content-type", "application/json").body(body).send().await.unwrap();
+            let status = r.status();
+            (status, r.text().await.unwrap())
+        }
+    };
+    let (status, text) = raw(format!("/sessions/{s}/statements"), "{not json").await;
+    assert_eq!(status, 400, "{text}");
+    assert!(text.contains("ExecuteStatementRequestBody"), "{text}");
+    let (status, _) = raw(format!("/sessions/{s}/statements"), r#"{"statement": 5}"#).await;
+    assert_eq!(status, 400);
+    let (status, text) = raw(format!("/sessions/{s}/statements"), r#"{"statement": "  "}"#).await;
+    assert_eq!(status, 400);
+    assert!(text.contains("statement"));
+    let (status, _) = raw("/sessions".into(), r#"{"properties": {"k": {"nested": 1}}}"#).await;
+    assert_eq!(status, 400);
+    let (status, _) = raw(format!("/sessions/{s}/statements"), r#"{"statement": "SELECT 1", "unknown": [1,2]}"#).await;
+    assert_eq!(status, 200, "unknown fields are ignored");
+
+    for (path, needle) in [
+        ("/sessions/not-a-uuid".to_string(), "session_handle"),
+        (format!("/sessions/{s}/operations/xyz/status"), "operation_handle"),
+        (format!("/sessions/{s}/operations/{op}/result/abc"), "token"),
+        (format!("/sessions/{s}/operations/{op}/result/-1"), "token"),
+        (format!("/sessions/{s}/operations/{op}/result/0?rowFormat=XML"), "rowFormat"),
+        (format!("/sessions/{s}/operations/{op}/result/0?rowFormat=JSON&rowFormat=PLAIN_TEXT"), "Expected only one value"),
+        (format!("/sessions/{s}/operations/{op}/result/0?rowFormat=JSON,PLAIN_TEXT"), "Expected only one value"),
+        (format!("/sessions/{s}/operations/{op}/result/0?maxRows=0"), "maxRows"),
+        (format!("/sessions/{s}/operations/{op}/result/0?waitMs=abc"), "waitMs"),
+    ] {
+        let a = server.get(&path).await;
+        assert_eq!(a.status, 400, "{path}: {}", a.text);
+        assert!(error_message(&a).contains(needle), "{path}: {}", a.text);
+    }
+
+    let big = "x".repeat(8 * 1024);
+    let a = server.post(&format!("/sessions/{s}/statements"), json!({ "statement": format!("SELECT '{big}'") })).await;
+    assert_eq!(a.status, 413, "{}", a.text);
+    assert!(error_message(&a).contains("exceeds the limit"));
+
+    let unknown = uuid::Uuid::new_v4();
+    let a = server.get(&format!("/sessions/{unknown}")).await;
+    assert_eq!(a.status, 404);
+    assert_eq!(error_message(&a), format!("Session '{unknown}' does not exist."));
+    let a = server.get(&format!("/sessions/{s}/operations/{unknown}/status")).await;
+    assert_eq!(a.status, 404);
+    assert!(error_message(&a).contains(&unknown.to_string()));
+
+    // Still serving, and the accepted statement was not lost.
+    server.wait_status(&s, &op, &["FINISHED"]).await;
+    let pages = server.pages("", &s, &op, "rowFormat=JSON").await;
+    assert_eq!(pages[0]["results"]["data"][0]["fields"], json!([1]));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn get_and_delete_accept_bodies_and_empty_bodies() {
+    let server = start_server().await;
+    let s = server.open_session("").await;
+    let a = server.call(Method::GET, &format!("/sessions/{s}"), Some(json!({}))).await;
+    assert_eq!(a.status, 200);
+    let a = server.call(Method::POST, &format!("/sessions/{s}/heartbeat"), None).await;
+    assert_eq!(a.status, 200);
+    assert_eq!(a.text, "{}");
+    let a = server.call(Method::DELETE, &format!("/sessions/{s}"), Some(json!({}))).await;
+    assert_eq!(a.json, json!({ "status": "CLOSED" }));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deeply_nested_sql_fails_cleanly() {
+    let server = start_server().await;
+    let s = server.open_session("").await;
+    let sql = format!("SELECT {}1{}", "(".repeat(10_000), ")".repeat(10_000));
+    let op = server.submit("", &s, &sql).await;
+    let st = server.wait_status(&s, &op, &["ERROR", "FINISHED"]).await;
+    assert_eq!(st["status"], "ERROR", "{st}");
+    assert_eq!(server.rows(&s, "SELECT 1").await, vec![json!([1])]);
+}

@@ -1,0 +1,187 @@
+//! Test helpers: a real gateway on 127.0.0.1:0 and a small HTTP client.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+use sluicegate::config::Settings;
+use tokio::sync::oneshot;
+
+/// A running gateway; shuts down when dropped.
+pub struct TestServer {
+    /// `http://127.0.0.1:<port>`.
+    pub base: String,
+    /// Shared HTTP client.
+    pub http: reqwest::Client,
+    shutdown: Option<oneshot::Sender<()>>,
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// Start a gateway with default settings.
+pub async fn start_server() -> TestServer {
+    start_server_with(&[]).await
+}
+
+/// Start a gateway with `key=value` settings.
+pub async fn start_server_with(props: &[(&str, &str)]) -> TestServer {
+    let mut map: BTreeMap<String, String> = props.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    map.insert("sql-gateway.endpoint.rest.port".into(), "0".into());
+    let settings = Settings::from_properties(&map).expect("valid test settings");
+    let listener = sluicegate::server::bind(&settings).await.expect("bind");
+    let addr = listener.local_addr().unwrap();
+    let (tx, rx) = oneshot::channel::<()>();
+    tokio::spawn(sluicegate::server::run(listener, settings, async move {
+        let _ = rx.await;
+    }));
+    TestServer {
+        base: format!("http://{addr}"),
+        http: reqwest::Client::builder().timeout(Duration::from_secs(60)).build().unwrap(),
+        shutdown: Some(tx),
+    }
+}
+
+/// An HTTP answer: status, raw body, parsed body (Null when not JSON).
+#[derive(Debug)]
+pub struct Answer {
+    pub status: StatusCode,
+    pub text: String,
+    pub json: Value,
+    pub content_type: String,
+}
+
+impl TestServer {
+    /// Send `method path` with an optional JSON body.
+    pub async fn call(&self, method: Method, path: &str, body: Option<Value>) -> Answer {
+        let mut request = self.http.request(method, format!("{}{}", self.base, path));
+        if let Some(body) = body {
+            request = request.header("content-type", "application/json").body(body.to_string());
+        }
+        let response = request.send().await.expect("request sent");
+        let status = response.status();
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap_or_default().to_string())
+            .unwrap_or_default();
+        let text = response.text().await.expect("body read");
+        let json = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Answer { status, text, json, content_type }
+    }
+
+    pub async fn get(&self, path: &str) -> Answer {
+        self.call(Method::GET, path, None).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Answer {
+        self.call(Method::POST, path, Some(body)).await
+    }
+
+    pub async fn delete(&self, path: &str) -> Answer {
+        self.call(Method::DELETE, path, None).await
+    }
+
+    /// Open a session under `prefix` ("" or "/v1" ...) and return its handle.
+    pub async fn open_session(&self, prefix: &str) -> String {
+        let a = self.post(&format!("{prefix}/sessions"), json!({})).await;
+        assert_eq!(a.status, 200, "{}", a.text);
+        a.json["sessionHandle"].as_str().expect("sessionHandle").to_string()
+    }
+
+    /// Submit a statement and return the operation handle.
+    pub async fn submit(&self, prefix: &str, session: &str, sql: &str) -> String {
+        self.submit_with(prefix, session, json!({ "statement": sql })).await
+    }
+
+    /// Submit a statement body and return the operation handle.
+    pub async fn submit_with(&self, prefix: &str, session: &str, body: Value) -> String {
+        let a = self.post(&format!("{prefix}/sessions/{session}/statements"), body).await;
+        assert_eq!(a.status, 200, "{}", a.text);
+        a.json["operationHandle"].as_str().expect("operationHandle").to_string()
+    }
+
+    /// The status body of an operation.
+    pub async fn status(&self, session: &str, op: &str) -> Value {
+        let a = self.get(&format!("/sessions/{session}/operations/{op}/status")).await;
+        assert_eq!(a.status, 200, "{}", a.text);
+        a.json
+    }
+
+    /// Wait until the operation's status is one of `wanted` (at most 30 s).
+    pub async fn wait_status(&self, session: &str, op: &str, wanted: &[&str]) -> Value {
+        let start = Instant::now();
+        loop {
+            let s = self.status(session, op).await;
+            if wanted.contains(&s["status"].as_str().unwrap_or_default()) {
+                return s;
+            }
+            assert!(start.elapsed() < Duration::from_secs(30), "operation stuck in {s}");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    /// Page from token 0 to EOS with `query` (e.g. "rowFormat=JSON"); returns
+    /// every page body (NOT_READY pages skipped).
+    pub async fn pages(&self, prefix: &str, session: &str, op: &str, query: &str) -> Vec<Value> {
+        let mut uri = format!("{prefix}/sessions/{session}/operations/{op}/result/0?{query}");
+        let mut pages = Vec::new();
+        let start = Instant::now();
+        loop {
+            assert!(start.elapsed() < Duration::from_secs(60), "paging did not end");
+            let a = self.get(&uri).await;
+            assert_eq!(a.status, 200, "{uri}: {}", a.text);
+            let kind = a.json["resultType"].as_str().unwrap().to_string();
+            if kind != "NOT_READY" {
+                pages.push(a.json.clone());
+            }
+            match a.json["nextResultUri"].as_str() {
+                Some(next) => {
+                    // Keep our own extra parameters (maxRows, waitMs) on every request.
+                    let extra: Vec<&str> = query.split('&').filter(|p| !p.is_empty() && !p.starts_with("rowFormat=")).collect();
+                    uri = if extra.is_empty() {
+                        next.to_string()
+                    } else if next.contains('?') {
+                        format!("{next}&{}", extra.join("&"))
+                    } else {
+                        format!("{next}?{}", extra.join("&"))
+                    };
+                    if kind == "NOT_READY" {
+                        tokio::time::sleep(Duration::from_millis(5)).await;
+                    }
+                }
+                None => {
+                    assert_eq!(kind, "EOS", "only EOS lacks nextResultUri: {}", a.text);
+                    return pages;
+                }
+            }
+        }
+    }
+
+    /// Every row's fields of a statement's result, paged with JSON rows.
+    pub async fn rows(&self, session: &str, sql: &str) -> Vec<Value> {
+        let op = self.submit("", session, sql).await;
+        self.pages("", session, &op, "rowFormat=JSON")
+            .await
+            .iter()
+            .flat_map(|p| p["results"]["data"].as_array().cloned().unwrap_or_default())
+            .map(|row| row["fields"].clone())
+            .collect()
+    }
+}
+
+/// The single error message of an `{"errors":[..]}` body, asserting its shape.
+pub fn error_message(a: &Answer) -> String {
+    let obj = a.json.as_object().unwrap_or_else(|| panic!("not a JSON object: {}", a.text));
+    assert_eq!(obj.len(), 1, "errors must be the only key: {}", a.text);
+    let errors = obj["errors"].as_array().expect("errors array");
+    assert!(!errors.is_empty(), "no error message: {}", a.text);
+    errors.iter().map(|e| e.as_str().unwrap().to_string()).collect::<Vec<_>>().join("\n")
+}
