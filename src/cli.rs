@@ -50,6 +50,12 @@ pub struct ServeArgs {
     /// How often idle sessions are looked for [sql-gateway.session.check-interval].
     #[arg(long)]
     pub check_interval: Option<String>,
+    /// Close operations nobody asked about this long; 0 disables [sql-gateway.operation.idle-timeout].
+    #[arg(long)]
+    pub operation_idle_timeout: Option<String>,
+    /// Longest statement text [sluicegate.statement.max-bytes].
+    #[arg(long)]
+    pub max_statement_bytes: Option<String>,
     /// Most live sessions [sql-gateway.session.max-num].
     #[arg(long)]
     pub max_sessions: Option<String>,
@@ -100,6 +106,8 @@ impl ServeArgs {
             ("sql-gateway.session.idle-timeout", &self.idle_timeout),
             ("sql-gateway.session.check-interval", &self.check_interval),
             ("sql-gateway.session.max-num", &self.max_sessions),
+            ("sql-gateway.operation.idle-timeout", &self.operation_idle_timeout),
+            ("sluicegate.statement.max-bytes", &self.max_statement_bytes),
             ("sluicegate.session.max-operations", &self.max_operations),
             ("sluicegate.result.ring-rows", &self.ring_rows),
             ("sluicegate.result.ring-bytes", &self.ring_bytes),

@@ -38,8 +38,10 @@ pub const KEYS: &[Key] = &[
     Key { name: "sql-gateway.endpoint.rest.bind-port", default: "(port)", help: "port(s) to listen on: 8083, a list 50100,50101 or a range 50100-50200; the first free one is used" },
     Key { name: "sql-gateway.session.idle-timeout", default: "10 min", help: "close sessions unused this long; 0 disables" },
     Key { name: "sql-gateway.session.check-interval", default: "1 min", help: "how often idle sessions are looked for; 0 disables" },
+    Key { name: "sql-gateway.operation.idle-timeout", default: "30 min", help: "close operations nobody fetched or asked about this long; 0 disables" },
     Key { name: "sql-gateway.session.max-num", default: "1000000", help: "most live sessions; 0 = no limit" },
     Key { name: "sluicegate.session.max-operations", default: "1000", help: "most open operations per session (completed ones are evicted first)" },
+    Key { name: "sluicegate.statement.max-bytes", default: "1 mb", help: "longest statement text accepted (413 beyond)" },
     Key { name: "sluicegate.result.ring-rows", default: "100000", help: "rows buffered per operation before its query pauses" },
     Key { name: "sluicegate.result.ring-bytes", default: "64 mb", help: "bytes buffered per operation before its query pauses" },
     Key { name: "sluicegate.result.page-rows", default: "5000", help: "most rows in one result page" },
@@ -108,6 +110,8 @@ impl Settings {
             check_interval: dur(take("sql-gateway.session.check-interval"), "sql-gateway.session.check-interval", "1 min")?,
             max_sessions: num(take("sql-gateway.session.max-num"), "sql-gateway.session.max-num", "1000000")?,
             max_operations: num(take("sluicegate.session.max-operations"), "sluicegate.session.max-operations", "1000")?.max(1),
+            operation_idle_timeout: dur(take("sql-gateway.operation.idle-timeout"), "sql-gateway.operation.idle-timeout", "30 min")?,
+            max_statement_bytes: size(take("sluicegate.statement.max-bytes"), "sluicegate.statement.max-bytes", "1 mb")? as usize,
         };
         let results = ResultLimits {
             ring_rows: num(take("sluicegate.result.ring-rows"), "sluicegate.result.ring-rows", "100000")?.max(1),

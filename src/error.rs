@@ -21,6 +21,14 @@ pub enum GatewayError {
         /// The configured `max-request-bytes`.
         limit: u64,
     },
+    /// The statement text is longer than the configured limit.
+    #[error("Statement of {size} bytes exceeds the limit of {limit} bytes.")]
+    StatementTooLong {
+        /// Length of the statement.
+        size: usize,
+        /// The configured `max-statement-bytes`.
+        limit: usize,
+    },
     /// No live session has this handle (never opened, closed, or expired).
     #[error("Session '{0}' does not exist.")]
     SessionNotFound(Uuid),

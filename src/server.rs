@@ -75,6 +75,8 @@ pub fn routes(gw: Arc<Gateway>, settings: &Settings) -> impl Filter<Extract = (i
     });
     spec.or(metrics)
         .unify()
+        .or(api::docs::route())
+        .unify()
         .or(api::flink::routes(gw, settings.max_request_bytes))
         .unify()
         .or(api::flink::rejection::not_found())

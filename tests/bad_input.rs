@@ -92,3 +92,30 @@ async fn deeply_nested_sql_fails_cleanly() {
     assert_eq!(st["status"], "ERROR", "{st}");
     assert_eq!(server.rows(&s, "SELECT 1").await, vec![json!([1])]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oversized_bodies_and_statements_are_413_without_reading_them() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let server = start_server_with(&[("sluicegate.rest.max-request-bytes", "200 mb"), ("sluicegate.statement.max-bytes", "64 kb")]).await;
+    let s = server.open_session("").await;
+    // A 100 MB string literal: refused by the statement limit, the server stays responsive.
+    let literal = "y".repeat(100 << 20);
+    let a = server.post(&format!("/sessions/{s}/statements"), json!({ "statement": format!("SELECT '{literal}'") })).await;
+    assert_eq!(a.status, 413, "{}", &a.text[..a.text.len().min(200)]);
+    assert!(error_message(&a).contains("Statement of"));
+    drop(literal);
+    assert_eq!(server.rows(&s, "SELECT 1").await, vec![json!([1])]);
+
+    // A declared body over the request limit is refused from its headers alone.
+    let small = start_server().await;
+    let addr = small.base.trim_start_matches("http://").to_string();
+    let mut tcp = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let head = format!("POST /sessions HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{{", 100u64 << 20);
+    tcp.write_all(head.as_bytes()).await.unwrap();
+    let mut buf = vec![0u8; 4096];
+    let n = tokio::time::timeout(std::time::Duration::from_secs(5), tcp.read(&mut buf)).await.expect("answered at once").unwrap();
+    let text = String::from_utf8_lossy(&buf[..n]);
+    assert!(text.starts_with("HTTP/1.1 413"), "{text}");
+    assert!(text.contains("\"errors\""), "{text}");
+    assert_eq!(small.get("/api_versions").await.status, 200);
+}

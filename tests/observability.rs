@@ -67,3 +67,30 @@ async fn every_response_carries_a_request_id() {
     let other = r.headers()["x-request-id"].to_str().unwrap().to_string();
     assert_ne!(other, id, "ids are per request");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn interactive_docs_load_offline() {
+    let server = start_server().await;
+    let page = server.get("/docs/").await;
+    assert_eq!(page.status, 200);
+    assert!(page.content_type.starts_with("text/html"), "{}", page.content_type);
+    assert!(page.text.contains("swagger-ui"), "{}", page.text);
+    // Every asset the page references is served by the gateway itself.
+    let assets: Vec<String> = page
+        .text
+        .split(['"', '\''])
+        .filter(|s| s.ends_with(".js") || s.ends_with(".css"))
+        .map(|s| s.trim_start_matches("./").to_string())
+        .collect();
+    assert!(assets.len() >= 3, "{assets:?}");
+    for asset in &assets {
+        assert!(!asset.starts_with("http"), "external asset {asset}");
+        let a = server.get(&format!("/docs/{asset}")).await;
+        assert_eq!(a.status, 200, "{asset}");
+        assert!(!a.text.is_empty());
+    }
+    let init = server.get("/docs/swagger-initializer.js").await;
+    assert!(init.text.contains("/openapi.json"), "{}", init.text);
+    let redirect = server.http.get(format!("{}/docs", server.base)).send().await.unwrap();
+    assert_eq!(redirect.status(), 200, "/docs redirects to /docs/");
+}

@@ -97,3 +97,20 @@ async fn closing_a_session_closes_its_operations() {
     let a = server.post(&format!("/sessions/{s}/statements"), json!({ "statement": "SELECT 1" })).await;
     assert_eq!(a.status, 404);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn operations_nobody_fetches_are_closed_after_their_idle_timeout() {
+    let server = start_server_with(&[("sql-gateway.operation.idle-timeout", "400ms"), ("sql-gateway.session.check-interval", "50ms")]).await;
+    let s = server.open_session("").await;
+    let forgotten = server.submit("", &s, "SELECT * FROM generate_series(1, 100000000000)").await;
+    let watched = server.submit("", &s, "SELECT * FROM generate_series(1, 100000000000)").await;
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_millis(1200) {
+        assert_eq!(server.get(&format!("/sessions/{s}/operations/{watched}/result/0")).await.status, 200);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let a = server.get(&format!("/sessions/{s}/operations/{forgotten}/status")).await;
+    assert_eq!(a.status, 404, "{}", a.text);
+    assert_eq!(server.status(&s, &watched).await["status"], "FINISHED");
+    assert_eq!(server.get(&format!("/sessions/{s}")).await.status, 200, "the session itself stays");
+}

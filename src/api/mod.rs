@@ -1,9 +1,11 @@
 //! The wire protocols, each a thin layer of warp filters over the core.
 //!
 //! - [`flink`]: the Apache Flink SQL Gateway REST API, v1–v4.
+//! - [`docs`]: the interactive API page (Swagger UI, vendored).
 //! - [`http`]: what every protocol shares: bounded body reading, JSON replies,
 //!   and the one mapping from [`GatewayError`] to an HTTP status.
 
+pub mod docs;
 pub mod flink;
 pub mod http;
 
@@ -15,7 +17,7 @@ use crate::error::GatewayError;
 pub fn status_of(error: &GatewayError) -> StatusCode {
     match error {
         GatewayError::BadRequest(_) | GatewayError::Sql(_) | GatewayError::Unsupported(_) => StatusCode::BAD_REQUEST,
-        GatewayError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+        GatewayError::PayloadTooLarge { .. } | GatewayError::StatementTooLong { .. } => StatusCode::PAYLOAD_TOO_LARGE,
         GatewayError::SessionNotFound(_) | GatewayError::OperationNotFound(_) | GatewayError::TokenAhead { .. } => StatusCode::NOT_FOUND,
         GatewayError::TokenEvicted { .. } => StatusCode::GONE,
         GatewayError::Conflict(_) => StatusCode::CONFLICT,

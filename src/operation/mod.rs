@@ -61,6 +61,9 @@ struct State {
     streaming: bool,
     /// When work ended, to freeze the elapsed time.
     ended: Option<Instant>,
+    /// When a client last asked about it (status, fetch, cancel): results
+    /// nobody comes back for are closed after the operation idle timeout.
+    touched: Instant,
 }
 
 /// A snapshot of an operation's status and progress.
@@ -103,12 +106,23 @@ impl Operation {
                 result: None,
                 streaming: false,
                 ended: None,
+                touched: Instant::now(),
             }),
         })
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A client asked about it: it is still wanted.
+    pub fn touch(&self) {
+        self.lock().touched = Instant::now();
+    }
+
+    /// Nobody asked about it since `since`.
+    pub fn idle_since(&self, since: Instant) -> bool {
+        self.lock().touched <= since
     }
 
     /// Current status.

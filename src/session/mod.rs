@@ -10,7 +10,7 @@ pub mod registry;
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc;
 use uuid::Uuid;
@@ -92,8 +92,8 @@ pub struct Session {
     operations: Mutex<Operations>,
     /// Feeds the session's serial queue; `None` once the session is closed.
     queue: Mutex<Option<mpsc::UnboundedSender<Job>>>,
-    /// Most operations kept at once.
-    max_operations: usize,
+    /// Most operations kept at once, longest statement.
+    limits: SessionLimits,
     /// Where its statements are counted.
     metrics: Arc<Metrics>,
 }
@@ -106,17 +106,17 @@ impl std::fmt::Debug for Session {
 
 impl Session {
     /// Open a session and start its queue.
-    pub fn open(name: Option<String>, engine: SessionEngine, max_operations: usize, limits: ResultLimits, metrics: Arc<Metrics>) -> Arc<Self> {
+    pub fn open(name: Option<String>, engine: SessionEngine, limits: SessionLimits, result_limits: ResultLimits, metrics: Arc<Metrics>) -> Arc<Self> {
         let (tx, rx) = mpsc::unbounded_channel();
         let engine = Arc::new(engine);
-        tokio::spawn(run_queue(rx, engine.clone(), limits));
+        tokio::spawn(run_queue(rx, engine.clone(), result_limits));
         Arc::new(Session {
             handle: Uuid::new_v4(),
             name,
             engine,
             operations: Mutex::new(Operations::default()),
             queue: Mutex::new(Some(tx)),
-            max_operations: max_operations.max(1),
+            limits,
             metrics,
         })
     }
@@ -132,14 +132,18 @@ impl Session {
 
     /// Queue a statement. It runs after every statement submitted before it.
     pub fn submit(&self, statement: String, timeout: Option<Duration>, options: StatementOptions) -> Result<Arc<Operation>> {
+        if statement.len() > self.limits.max_statement_bytes {
+            return Err(GatewayError::StatementTooLong { size: statement.len(), limit: self.limits.max_statement_bytes });
+        }
         let op = Operation::new(statement, self.metrics.clone());
+        let max_operations = self.limits.max_operations.max(1);
         {
             let mut ops = self.ops();
-            while ops.live.len() >= self.max_operations {
+            while ops.live.len() >= max_operations {
                 if !ops.evict_one() {
                     return Err(GatewayError::LimitExceeded(format!(
                         "Session {} already holds {} open operations (the limit); close some first.",
-                        self.handle, self.max_operations
+                        self.handle, max_operations
                     )));
                 }
             }
@@ -161,9 +165,25 @@ impl Session {
         Ok(op)
     }
 
-    /// A live operation.
+    /// A live operation, marked as still wanted.
     pub fn operation(&self, handle: Uuid) -> Result<Arc<Operation>> {
-        self.ops().live.get(&handle).cloned().ok_or(GatewayError::OperationNotFound(handle))
+        let op = self.ops().live.get(&handle).cloned().ok_or(GatewayError::OperationNotFound(handle))?;
+        op.touch();
+        Ok(op)
+    }
+
+    /// Close the operations nobody asked about since `since`; returns how many.
+    pub fn close_idle_operations(&self, since: Instant) -> usize {
+        let idle: Vec<Arc<Operation>> = {
+            let mut ops = self.ops();
+            let handles: Vec<Uuid> = ops.order.iter().copied().filter(|h| ops.live.get(h).is_some_and(|op| op.idle_since(since))).collect();
+            handles.into_iter().filter_map(|h| ops.remove(h)).collect()
+        };
+        for op in &idle {
+            tracing::info!(session = %self.handle, operation = %op.handle, "operation expired: nobody fetched it");
+            op.close();
+        }
+        idle.len()
     }
 
     /// Close an operation and forget it. Closing it again is fine.

@@ -29,6 +29,10 @@ pub struct SessionLimits {
     pub max_sessions: usize,
     /// Most live operations per session.
     pub max_operations: usize,
+    /// An operation nobody asked about this long is closed; zero disables.
+    pub operation_idle_timeout: Duration,
+    /// Longest statement text accepted, in bytes.
+    pub max_statement_bytes: usize,
 }
 
 impl Default for SessionLimits {
@@ -38,6 +42,8 @@ impl Default for SessionLimits {
             check_interval: Duration::from_secs(60),
             max_sessions: 1_000_000,
             max_operations: 1_000,
+            operation_idle_timeout: Duration::from_secs(30 * 60),
+            max_statement_bytes: 1 << 20,
         }
     }
 }
@@ -119,7 +125,7 @@ impl SessionRegistry {
             }
         }
         let engine = SessionEngine::new(self.defaults.clone(), properties)?;
-        let session = Session::open(name, engine, self.limits.max_operations, self.result_limits, self.metrics.clone());
+        let session = Session::open(name, engine, self.limits, self.result_limits, self.metrics.clone());
         let mut state = self.lock();
         if self.limits.max_sessions > 0 && state.sessions.len() >= self.limits.max_sessions {
             drop(state);
@@ -192,16 +198,31 @@ impl SessionRegistry {
         expired.len()
     }
 
-    /// Sweep idle sessions every check interval until `shutdown`.
+    /// Close the operations of every session that nobody asked about for
+    /// the operation idle timeout; returns how many.
+    pub fn purge_idle_operations(&self, now: Instant) -> usize {
+        let Some(since) = now.checked_sub(self.limits.operation_idle_timeout) else { return 0 };
+        self.all().iter().map(|s| s.close_idle_operations(since)).sum()
+    }
+
+    /// Every check interval until `shutdown`: close idle sessions and
+    /// operations nobody comes back for.
     pub async fn run_expiry(self: Arc<Self>, shutdown: CancellationToken) {
-        if !self.expires() {
+        let sweep_operations = !self.limits.operation_idle_timeout.is_zero();
+        if self.limits.check_interval.is_zero() || (!self.expires() && !sweep_operations) {
             return;
         }
         loop {
             tokio::select! {
                 _ = shutdown.cancelled() => return,
                 _ = tokio::time::sleep(self.limits.check_interval) => {
-                    self.purge_expired(Instant::now());
+                    let now = Instant::now();
+                    if self.expires() {
+                        self.purge_expired(now);
+                    }
+                    if sweep_operations {
+                        self.purge_idle_operations(now);
+                    }
                 }
             }
         }
