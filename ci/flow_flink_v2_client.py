@@ -65,7 +65,8 @@ def ok(resp, cls, what):
 
 def ok_no_schema(resp, what):
     # GAP 5: the YAML declares these 200s without a body; the wire carries `{}`.
-    check(resp.status_code == 200 and json.loads(resp.content) == {}, f"{what}: {int(resp.status_code)} {resp.content!r}")
+    check(resp.status_code == 200 and json.loads(resp.content) == {},
+          f"{what}: {int(resp.status_code)} {resp.content!r}")
 
 
 def err(call, status, what):

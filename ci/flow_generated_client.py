@@ -56,13 +56,14 @@ from sluicegate_client.models import (
     StatusResponse,
     TypeRoot,
 )
-from sluicegate_client.types import Unset
+from sluicegate_client.types import UNSET, Unset
 
 from flow_common import FlowError, check, run
 
 ROWS = 3000
 QUERY = f"SELECT value, CAST(value AS VARCHAR) AS s FROM generate_series(1, {ROWS})"
 LONG_QUERY = "SELECT * FROM generate_series(1, 100000000000)"
+
 
 def typed(obj, cls, what):
     """obj must be a `cls` whose nested models carry no undeclared wire keys."""
@@ -130,6 +131,7 @@ def page_all(c, s, o, fmt, max_rows):
             check(res.data == [], "EOS must carry no rows")
             return columns, rows, pages
         pages += 1
+        check(max_rows is UNSET or len(res.data) <= max_rows, f"page of {len(res.data)} rows, maxRows={max_rows}")
         check(all(d.kind == RowKindName.INSERT for d in res.data), "row kinds")
         if res.data and not retried:  # a retry of the current page returns the same rows
             again = ok(fetch_results.sync_detailed(s, o, token, client=c, row_format=fmt, max_rows=max_rows),
@@ -180,13 +182,14 @@ def flow(c):
     check(p.additional_properties.get("k") == "v", "SET 'k' = 'v' not in the session properties")
     check(p.additional_properties.get("ci.flow") == "generated-client", "open-session property missing")
 
-    cs = ok(complete_statement.sync_detailed(s, client=c, body=CompleteStatementRequest(statement="CREATE TA", position=9)),
-            CompleteStatementResponse, "complete-statement")
+    completion = CompleteStatementRequest(statement="CREATE TA", position=9)
+    cs = ok(complete_statement.sync_detailed(s, client=c, body=completion), CompleteStatementResponse,
+            "complete-statement")
     check("TABLE" in cs.candidates, f"candidates {cs.candidates}")
 
     json_pages = run_query(c, s, RowFormat.JSON, max_rows=700)
     check(json_pages >= 5, f"maxRows=700 over {ROWS} rows gave {json_pages} pages")
-    run_query(c, s, RowFormat.PLAIN_TEXT, max_rows=None)
+    run_query(c, s, RowFormat.PLAIN_TEXT, max_rows=UNSET)
 
     ok(heartbeat.sync_detailed(s, client=c), EmptyResponse, "heartbeat")
 

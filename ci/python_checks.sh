@@ -7,6 +7,7 @@
 # Every step runs even if an earlier one failed (one CI run shows every problem);
 # the exit code is non-zero if any step failed.
 set -euo pipefail
+export PYTHONDONTWRITEBYTECODE=1  # keep __pycache__ out of ci/
 
 [ $# -eq 1 ] && [ -x "$1" ] || { echo "usage: $0 PATH/TO/sluicegate" >&2; exit 2; }
 bin=$(realpath "$1")
@@ -24,9 +25,15 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+# A signal exits through the EXIT trap too (once the running step returns), so the
+# gateway never outlives the script.
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 summary=()
 failed=0
+passed_steps=0
+failed_steps=0
 # run_step NAME FUNCTION: runs FUNCTION in a subshell with errexit in force, times it and
 # records one summary line. It always returns 0: calling it under `if` or `||` would
 # switch errexit off inside FUNCTION too (bash ignores -e in such contexts).
@@ -41,10 +48,11 @@ run_step() {
   line=$(printf '%-4s %-34s %4ss' "$([ $rc -eq 0 ] && echo PASS || echo FAIL)" "$name" "$(($(date +%s) - start))")
   echo "$line"
   summary+=("$line")
-  [ $rc -eq 0 ] || failed=1
+  if [ $rc -eq 0 ]; then passed_steps=$((passed_steps + 1)); else failed=1; failed_steps=$((failed_steps + 1)); fi
 }
 
-# The venv is kept between runs (it takes a minute to build) and rebuilt when the pins change.
+# The venv is kept between runs (building it takes ~30 s and the network) and rebuilt when
+# requirements.txt changes.
 setup_venv() {
   local stamp="$venv/.requirements.sha256" want
   want=$(sha256sum "$here/requirements.txt" | cut -d' ' -f1)
@@ -63,7 +71,7 @@ start_gateway() {
   "$bin" --port 0 --bind-address 127.0.0.1 --log info > "$work/gateway.log" 2>&1 &
   gateway_pid=$!
   for _ in $(seq 1 300); do
-    port=$(grep -o 'addr=127\.0\.0\.1:[0-9]*' "$work/gateway.log" | head -1 | cut -d: -f2 || true)
+    port=$(grep -ao 'addr=127\.0\.0\.1:[0-9]*' "$work/gateway.log" | head -1 | cut -d: -f2 || true)
     [ -n "$port" ] && break
     kill -0 "$gateway_pid" 2>/dev/null || { cat "$work/gateway.log"; return 1; }
     sleep 0.1
@@ -119,15 +127,16 @@ fuzz() {
 health() {
   kill -0 "$gateway_pid" 2>/dev/null || { echo "gateway died"; tail -50 "$work/gateway.log"; return 1; }
   "$venv/bin/python" "$here/flow_flink_v2_client.py" "$base/v2"
-  if grep -q 'panicked at' "$work/gateway.log"; then
-    echo "the gateway panicked during the run ($(grep -c 'panicked at' "$work/gateway.log") times); distinct panics:"
-    grep -A1 'panicked at' "$work/gateway.log" | grep -v '^--' | sed 's/(.*) panicked/panicked/' | sort | uniq -c | head -20
+  if grep -aq 'panicked at' "$work/gateway.log"; then
+    echo "the gateway panicked during the run; panics by place, then the first one in full:"
+    grep -a 'panicked at' "$work/gateway.log" | sed 's/.*panicked at /panicked at /' | sort | uniq -c
+    grep -a -m1 -A1 'panicked at' "$work/gateway.log"
     return 1
   fi
 }
 
 run_step "python venv" setup_venv
-[ $failed -eq 0 ] || exit 1
+[ $failed -eq 0 ] || { echo "python-checks: 0 passed, 1 failed"; exit 1; }
 start_gateway
 run_step "generated client (ours)" flow_ours
 run_step "generated client (Flink v2 spec)" flow_flink
@@ -136,6 +145,7 @@ run_step "gateway healthy after fuzz" health
 
 echo "== python checks summary"
 printf '%s\n' "${summary[@]}"
+echo "python-checks: $passed_steps passed, $failed_steps failed"
 if [ $failed -ne 0 ]; then
   echo "gateway log (last 30 lines):"
   tail -30 "$work/gateway.log"

@@ -6,7 +6,7 @@
 use utoipa::OpenApi;
 
 use crate::api::flink::{handlers, model};
-use crate::format::LogicalType;
+use crate::format::{LogicalType, LogicalTypeField};
 
 /// The gateway's API description.
 #[derive(OpenApi)]
@@ -33,7 +33,8 @@ Every failure answers `{\"errors\": [...]}` (ErrorResponse) with a truthful stat
         model::CompleteStatementRequest, model::CompleteStatementResponse, model::ExecuteStatementRequest,
         model::ExecuteStatementResponse, model::OperationStatusName, model::OperationStatusResponse, model::ResultType,
         model::ResultKind, model::RowFormat, model::ColumnInfo, model::RowKindName, model::RowData, model::ResultInfo,
-        model::FetchResultsResponse, model::ErrorResponse, LogicalType,
+        model::FetchResultsResponse, model::ErrorResponse, LogicalType, LogicalTypeField,
+        model::DeployScriptRequest, model::RefreshMaterializedTableRequest,
     )),
     tags(
         (name = "info", description = "Versions and product"),

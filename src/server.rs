@@ -11,6 +11,9 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use std::panic::AssertUnwindSafe;
+
+use futures::FutureExt;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use tokio::net::TcpListener;
 use tracing::Instrument;
@@ -127,7 +130,12 @@ pub async fn run(listener: TcpListener, settings: Settings, shutdown: impl Futur
             let id = request_id(request.headers());
             let span = tracing::info_span!("request", id = id.to_str().unwrap_or("-"));
             async move {
-                let mut response = tower_service::Service::call(&mut service, request).instrument(span).await?;
+                let call = AssertUnwindSafe(tower_service::Service::call(&mut service, request)).catch_unwind();
+                let mut response = match call.instrument(span).await {
+                    Ok(response) => response?,
+                    // Defense in depth: a handler panic answers 500 instead of dropping the connection.
+                    Err(_) => api::http::json_bytes(StatusCode::INTERNAL_SERVER_ERROR, r#"{"errors":["Internal server error."]}"#),
+                };
                 response.headers_mut().insert(REQUEST_ID, id);
                 Ok::<_, Infallible>(response)
             }

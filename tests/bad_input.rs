@@ -119,3 +119,16 @@ async fn oversized_bodies_and_statements_are_413_without_reading_them() {
     assert!(text.contains("\"errors\""), "{text}");
     assert_eq!(small.get("/api_versions").await.status, 200);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn non_ascii_statements_fail_cleanly_and_leave_the_session_usable() {
+    let server = start_server().await;
+    let s = server.open_session("").await;
+    for sql in ["éé", "sé", "ré 1", "SELECT 'ключ' AS k"] {
+        let a = server.post(&format!("/sessions/{s}/configure-session"), json!({ "statement": sql })).await;
+        assert_eq!(a.status, 400, "{sql}: {}", a.text);
+        let op = server.submit("", &s, sql).await;
+        server.wait_status(&s, &op, &["ERROR", "FINISHED"]).await;
+    }
+    assert_eq!(server.rows(&s, "SELECT 'ключ' AS k").await, vec![json!(["ключ"])]);
+}

@@ -92,7 +92,8 @@ fn text_of(tokens: &[Token]) -> String {
 /// Read a `SET`/`RESET` statement; `None` when `sql` is not one.
 pub fn parse_setting(sql: &str) -> Result<Option<Setting>> {
     let first = sql.trim_start();
-    let starts = |kw: &str| first.len() >= kw.len() && first[..kw.len()].eq_ignore_ascii_case(kw);
+    // Compare bytes: the text may hold multi-byte characters anywhere.
+    let starts = |kw: &str| first.as_bytes().get(..kw.len()).is_some_and(|p| p.eq_ignore_ascii_case(kw.as_bytes()));
     if !starts("SET") && !starts("RESET") && !first.starts_with("--") && !first.starts_with("/*") {
         return Ok(None);
     }
@@ -145,5 +146,8 @@ mod tests {
         assert_eq!(parse_setting("SELECT 1").unwrap(), None);
         assert_eq!(parse_setting("settle").unwrap(), None);
         assert!(parse_setting("SET 'k'").is_err());
+        assert_eq!(parse_setting("éé").unwrap(), None);
+        assert_eq!(parse_setting("sé").unwrap(), None);
+        assert_eq!(parse_setting("SET 'ключ' = 'значение'").unwrap(), Some(Setting::Set("ключ".into(), "значение".into())));
     }
 }

@@ -4,10 +4,13 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures::StreamExt;
+use std::panic::AssertUnwindSafe;
+
+use futures::{FutureExt, StreamExt};
 
 use super::{Operation, OperationStatus};
 use crate::engine::{Prepared, PreparedRows, RowStream, SessionEngine, StatementOptions};
+use crate::error::GatewayError;
 use crate::result::{ResultLimits, ResultSet};
 
 /// Plan and establish the statement's result. Runs on the session's queue, so
@@ -18,10 +21,12 @@ pub async fn execute(op: Arc<Operation>, engine: Arc<SessionEngine>, options: St
         return; // stopped while it waited in the queue
     }
     let cancel = op.cancel_token().clone();
+    // A panic in the engine must fail this statement, not the session's queue.
+    let planning = AssertUnwindSafe(engine.execute(&op.statement, &options)).catch_unwind();
     let prepared = tokio::select! {
         biased;
         _ = cancel.cancelled() => return,
-        prepared = engine.execute(&op.statement, &options) => prepared,
+        prepared = planning => prepared.unwrap_or_else(|panic| Err(panicked(panic))),
     };
     match prepared {
         Err(error) => {
@@ -61,12 +66,13 @@ pub async fn pump(op: Arc<Operation>, mut stream: RowStream, result: Arc<ResultS
         }
         Ok(true)
     };
+    let work = AssertUnwindSafe(work).catch_unwind();
     let cancel = op.cancel_token().clone();
     tokio::select! {
         biased;
         // Dropping `work` drops the DataFusion stream, which stops the query.
         _ = cancel.cancelled() => {}
-        outcome = work => match outcome {
+        outcome = work => match outcome.unwrap_or_else(|panic| Err(panicked(panic))) {
             Ok(true) => {
                 ring.finish();
                 op.stream_done();
@@ -77,6 +83,17 @@ pub async fn pump(op: Arc<Operation>, mut stream: RowStream, result: Arc<ResultS
             }
         }
     }
+}
+
+/// A panic caught while running a statement, as an internal error.
+fn panicked(panic: Box<dyn std::any::Any + Send>) -> GatewayError {
+    let message = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into());
+    tracing::error!(%message, "statement panicked");
+    GatewayError::Internal(format!("Internal error while running the statement: {message}"))
 }
 
 /// End the operation as TIMEOUT if it is still working when `timeout` passes.

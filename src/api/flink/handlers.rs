@@ -240,6 +240,7 @@ fn strip_row_format(raw: &str) -> String {
 
 #[utoipa::path(post, path = "/sessions/{session_handle}/scripts", tag = "operations",
     params(("session_handle" = Uuid, Path, description = "Session handle")),
+    request_body(content = Option<DeployScriptRequest>, content_type = "application/json"),
     responses((status = 400, description = "Not supported yet", body = ErrorResponse)))]
 /// Deploy a script (v4): not supported yet.
 pub async fn deploy_script(_version: ApiVersion, _session: Uuid) -> Reply {
@@ -248,6 +249,7 @@ pub async fn deploy_script(_version: ApiVersion, _session: Uuid) -> Reply {
 
 #[utoipa::path(post, path = "/v3/sessions/{session_handle}/materialized-tables/{identifier}/refresh", tag = "operations",
     params(("session_handle" = Uuid, Path, description = "Session handle"), ("identifier" = String, Path, description = "Materialized table identifier")),
+    request_body(content = Option<RefreshMaterializedTableRequest>, content_type = "application/json"),
     responses((status = 400, description = "Not supported yet", body = ErrorResponse)))]
 /// Refresh a materialized table (v3 only): not supported yet.
 pub async fn refresh_materialized_table(_version: ApiVersion, _session: Uuid, _identifier: String) -> Reply {

@@ -72,6 +72,7 @@ pub struct EmptyResponse {}
 #[serde(rename_all = "camelCase")]
 pub struct ConfigureSessionRequest {
     /// One SET, RESET, CREATE, DROP, ALTER or USE statement; a trailing `;` is fine.
+    #[schema(min_length = 1, pattern = r"\S")]
     pub statement: String,
     /// Milliseconds before the statement ends as TIMEOUT; zero, negative or null means none.
     #[serde(default)]
@@ -84,6 +85,7 @@ pub struct CompleteStatementRequest {
     /// The statement typed so far.
     pub statement: String,
     /// Cursor offset in characters.
+    #[schema(minimum = 0)]
     pub position: i64,
 }
 
@@ -99,6 +101,7 @@ pub struct CompleteStatementResponse {
 #[serde(rename_all = "camelCase")]
 pub struct ExecuteStatementRequest {
     /// One SQL statement; a trailing `;` is fine.
+    #[schema(min_length = 1, pattern = r"\S")]
     pub statement: String,
     /// Milliseconds before the operation ends as TIMEOUT; zero, negative or null means none.
     #[serde(default)]
@@ -267,6 +270,42 @@ pub struct FetchResultsResponse {
     /// Relative URI of the next page; absent at EOS.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_result_uri: Option<String>,
+}
+
+/// `POST /sessions/:s/scripts` (v4): a script to deploy, inline or by URI.
+#[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DeployScriptRequest {
+    /// The script's statements, `;`-separated.
+    #[serde(default)]
+    pub script: Option<String>,
+    /// Where to read the script from.
+    #[serde(default)]
+    pub script_uri: Option<String>,
+    /// Properties for the deployment (numbers and booleans are accepted as strings).
+    #[serde(default, deserialize_with = "lenient_map")]
+    pub execution_config: Option<BTreeMap<String, String>>,
+}
+
+/// `POST /v3/sessions/:s/materialized-tables/:id/refresh`.
+#[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RefreshMaterializedTableRequest {
+    /// A scheduler-triggered refresh.
+    #[serde(default)]
+    pub is_periodic: Option<bool>,
+    /// `yyyy-MM-dd HH:mm:ss`, for periodic refreshes.
+    #[serde(default)]
+    pub schedule_time: Option<String>,
+    /// Table options for this refresh.
+    #[serde(default, deserialize_with = "lenient_map")]
+    pub dynamic_options: Option<BTreeMap<String, String>>,
+    /// Partitions to refresh.
+    #[serde(default, deserialize_with = "lenient_map")]
+    pub static_partitions: Option<BTreeMap<String, String>>,
+    /// Properties for this refresh only.
+    #[serde(default, deserialize_with = "lenient_map")]
+    pub execution_config: Option<BTreeMap<String, String>>,
 }
 
 /// Every failure: `errors` is the only key.
