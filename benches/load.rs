@@ -8,76 +8,19 @@
 //! `cargo bench --bench load` runs all; `cargo bench --bench load -- a` one of them.
 //! `ROWS=1000000` shrinks (a); `SECONDS=3` shortens (c).
 
-use std::collections::BTreeMap;
+mod support;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 use sluicegate::config::Settings;
+use support::{percentile, rss_bytes, Gateway};
 
 const SIX_COLUMNS: &str = "SELECT value AS big, CAST(value % 100000 AS INT) AS small, CAST(value AS DOUBLE) * 0.5 AS dbl, \
      lpad(CAST(value AS VARCHAR), 16, 'x') AS str, value % 2 = 0 AS flag, to_timestamp_millis(value) AS ts \
      FROM generate_series(1, {ROWS})";
-
-struct Gateway {
-    base: String,
-    http: reqwest::Client,
-}
-
-async fn start() -> Gateway {
-    let props: BTreeMap<String, String> = [
-        ("sql-gateway.endpoint.rest.port".to_string(), "0".to_string()),
-        ("sql-gateway.session.max-num".to_string(), "0".to_string()),
-    ]
-    .into();
-    let settings = Settings::from_properties(&props).unwrap();
-    let listener = sluicegate::server::bind(&settings).await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(sluicegate::server::run(listener, settings, std::future::pending()));
-    let http = reqwest::Client::builder().pool_max_idle_per_host(128).build().unwrap();
-    Gateway { base, http }
-}
-
-impl Gateway {
-    async fn post(&self, path: &str, body: Value) -> Value {
-        let r = self.http.post(format!("{}{}", self.base, path)).json(&body).send().await.unwrap();
-        r.json().await.unwrap()
-    }
-    async fn get_bytes(&self, path: &str) -> bytes::Bytes {
-        self.http.get(format!("{}{}", self.base, path)).send().await.unwrap().bytes().await.unwrap()
-    }
-    async fn delete(&self, path: &str) -> Value {
-        self.http.delete(format!("{}{}", self.base, path)).send().await.unwrap().json().await.unwrap()
-    }
-    async fn open(&self) -> String {
-        self.post("/v4/sessions", json!({})).await["sessionHandle"].as_str().unwrap().to_string()
-    }
-    async fn submit(&self, s: &str, sql: &str) -> String {
-        self.post(&format!("/v4/sessions/{s}/statements"), json!({ "statement": sql })).await["operationHandle"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    }
-}
-
-fn rss_bytes() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find(|l| l.starts_with("VmRSS:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|kb| kb.parse::<u64>().ok())
-        .map_or(0, |kb| kb * 1024)
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[idx]
-}
 
 /// (a) + (d): page a big result to EOS.
 async fn paging(gw: &Gateway, rows: u64) -> Value {
@@ -99,7 +42,7 @@ async fn paging(gw: &Gateway, rows: u64) -> Value {
     let mut uri = format!("/v4/sessions/{s}/operations/{op}/result/0?rowFormat=JSON");
     let (mut seen, mut bytes, mut first_row, mut pages) = (0u64, 0u64, None, 0u64);
     loop {
-        let body = gw.get_bytes(&format!("{uri}&waitMs=1000")).await;
+        let body = gw.get(&format!("{uri}&waitMs=1000")).await.1;
         bytes += body.len() as u64;
         pages += 1;
         let page: Value = serde_json::from_slice(&body).unwrap();
@@ -175,14 +118,7 @@ async fn select_one(gw: Arc<Gateway>, clients: usize, seconds: u64) -> Value {
             while Instant::now() < deadline {
                 let t0 = Instant::now();
                 let op = gw.submit(&s, "SELECT 1").await;
-                let mut uri = format!("/v4/sessions/{s}/operations/{op}/result/0?rowFormat=JSON");
-                loop {
-                    let page: Value = serde_json::from_slice(&gw.get_bytes(&format!("{uri}&waitMs=1000")).await).unwrap();
-                    match page["nextResultUri"].as_str() {
-                        Some(next) => uri = next.to_string(),
-                        None => break,
-                    }
-                }
+                gw.drain(&s, &op, "").await.expect("SELECT 1 pages to EOS");
                 gw.delete(&format!("/v4/sessions/{s}/operations/{op}/close")).await;
                 latencies.push(t0.elapsed().as_secs_f64() * 1e3);
             }
@@ -214,7 +150,7 @@ fn main() {
     let seconds: u64 = std::env::var("SECONDS").ok().and_then(|v| v.parse().ok()).unwrap_or(10);
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     runtime.block_on(async {
-        let gw = Arc::new(start().await);
+        let gw = Arc::new(support::start(&[]).await);
         if wants("a") {
             println!("{}", paging(&gw, rows).await);
         }

@@ -1,0 +1,148 @@
+//! Soak driver: 64 clients for 10 minutes (SOAK_SECONDS to change) against an
+//! in-process gateway, each in a loop opening a session, running a mix of
+//! statements (queries paged to EOS, DDL, failing statements, cancels, SET),
+//! closing what it opened. Prints JSON figures: statements by kind,
+//! unexpected answers (must be 0), and RSS at start, peak and after all is
+//! closed (must come back within 10% of the start).
+
+mod support;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use support::{mib, rss_bytes, Gateway};
+
+/// Counts of what the clients did and what went wrong.
+#[derive(Default)]
+struct Tally {
+    queries: AtomicU64,
+    ddl: AtomicU64,
+    failures: AtomicU64,
+    cancels: AtomicU64,
+    sets: AtomicU64,
+    rows: AtomicU64,
+    unexpected: AtomicU64,
+}
+
+fn check(tally: &Tally, ok: bool, what: &str) {
+    if !ok {
+        tally.unexpected.fetch_add(1, Ordering::Relaxed);
+        eprintln!("unexpected: {what}");
+    }
+}
+
+async fn client(gw: Arc<Gateway>, id: usize, deadline: Instant, tally: Arc<Tally>) {
+    let mut round = 0usize;
+    while Instant::now() < deadline {
+        let s = gw.open().await;
+        for step in 0..8 {
+            let n = (id * 7 + round * 3 + step) % 5;
+            match n {
+                0 => {
+                    let rows = 1000 + (id * 37 + round) % 9000;
+                    let op = gw.submit(&s, &format!("SELECT value, CAST(value AS VARCHAR) AS s FROM generate_series(1, {rows})")).await;
+                    let got = gw.drain(&s, &op, "&maxRows=2000").await;
+                    check(&tally, got == Ok(rows as u64), &format!("query rows {got:?} != {rows}"));
+                    tally.rows.fetch_add(rows as u64, Ordering::Relaxed);
+                    tally.queries.fetch_add(1, Ordering::Relaxed);
+                    gw.delete(&format!("/v4/sessions/{s}/operations/{op}/close")).await;
+                }
+                1 => {
+                    let t = format!("t{step}");
+                    for sql in [format!("CREATE TABLE {t} AS SELECT value AS v FROM generate_series(1, 100)"), format!("CREATE VIEW {t}v AS SELECT sum(v) AS total FROM {t}")] {
+                        let op = gw.submit(&s, &sql).await;
+                        check(&tally, gw.drain(&s, &op, "").await.is_ok(), &sql);
+                    }
+                    let op = gw.submit(&s, &format!("SELECT total FROM {t}v")).await;
+                    check(&tally, gw.drain(&s, &op, "").await == Ok(1), "view total");
+                    for sql in [format!("DROP VIEW {t}v"), format!("DROP TABLE {t}")] {
+                        let op = gw.submit(&s, &sql).await;
+                        check(&tally, gw.drain(&s, &op, "").await.is_ok(), &sql);
+                    }
+                    tally.ddl.fetch_add(1, Ordering::Relaxed);
+                }
+                2 => {
+                    let op = gw.submit(&s, "SELECT * FROM no_such_table").await;
+                    check(&tally, gw.drain(&s, &op, "").await == Err(400), "failing statement answers 400");
+                    tally.failures.fetch_add(1, Ordering::Relaxed);
+                }
+                3 => {
+                    let op = gw.submit(&s, "SELECT * FROM generate_series(1, 100000000000)").await;
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                    let (status, body) = gw.post(&format!("/v4/sessions/{s}/operations/{op}/cancel"), json!({})).await;
+                    check(&tally, status == 200 && body == json!({ "status": "CANCELED" }), &format!("cancel: {status} {body}"));
+                    tally.cancels.fetch_add(1, Ordering::Relaxed);
+                }
+                _ => {
+                    let op = gw.submit(&s, &format!("SET 'soak.k{step}' = '{round}'")).await;
+                    check(&tally, gw.drain(&s, &op, "").await.is_ok(), "SET");
+                    tally.sets.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        }
+        let (status, body) = gw.delete(&format!("/v4/sessions/{s}")).await;
+        check(&tally, status == 200 && body == json!({ "status": "CLOSED" }), "close session");
+        round += 1;
+    }
+}
+
+fn main() {
+    let seconds: u64 = std::env::var("SOAK_SECONDS").ok().and_then(|v| v.parse().ok()).unwrap_or(600);
+    let clients: usize = std::env::var("SOAK_CLIENTS").ok().and_then(|v| v.parse().ok()).unwrap_or(64);
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let gw = Arc::new(support::start(&[]).await);
+        // Warm up once so start-up allocations are not counted as growth.
+        let s = gw.open().await;
+        let op = gw.submit(&s, "SELECT value FROM generate_series(1, 10000)").await;
+        gw.drain(&s, &op, "").await.unwrap();
+        gw.delete(&format!("/v4/sessions/{s}")).await;
+        let start_rss = rss_bytes();
+        let peak = Arc::new(AtomicU64::new(start_rss));
+        let stop = Arc::new(AtomicBool::new(false));
+        let sampler = {
+            let (peak, stop) = (peak.clone(), stop.clone());
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    peak.fetch_max(rss_bytes(), Ordering::Relaxed);
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+            })
+        };
+        let tally = Arc::new(Tally::default());
+        let started = Instant::now();
+        let deadline = started + Duration::from_secs(seconds);
+        let tasks: Vec<_> = (0..clients).map(|id| tokio::spawn(client(gw.clone(), id, deadline, tally.clone()))).collect();
+        for t in tasks {
+            if t.await.is_err() {
+                tally.unexpected.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        let elapsed = started.elapsed().as_secs_f64();
+        // Let closed operations finish unwinding, then read the level.
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        let metrics = String::from_utf8_lossy(&gw.get("/metrics").await.1).to_string();
+        let open_sessions = metrics.lines().find(|l| l.starts_with("sluicegate_sessions_open ")).unwrap_or_default().to_string();
+        let end_rss = rss_bytes();
+        stop.store(true, Ordering::Relaxed);
+        sampler.join().unwrap();
+        let load = |c: &AtomicU64| c.load(Ordering::Relaxed);
+        let statements = load(&tally.queries) + 5 * load(&tally.ddl) + load(&tally.failures) + load(&tally.cancels) + load(&tally.sets);
+        let report: Value = json!({
+            "bench": "soak",
+            "clients": clients,
+            "seconds": elapsed,
+            "statements": statements,
+            "statements_per_s": statements as f64 / elapsed,
+            "queries": load(&tally.queries), "ddl_rounds": load(&tally.ddl), "failures": load(&tally.failures),
+            "cancels": load(&tally.cancels), "sets": load(&tally.sets), "rows_paged": load(&tally.rows),
+            "unexpected": load(&tally.unexpected),
+            "sessions_open_after": open_sessions,
+            "rss_start_mib": mib(start_rss), "rss_peak_mib": mib(peak.load(Ordering::Relaxed)), "rss_end_mib": mib(end_rss),
+            "rss_end_over_start": end_rss as f64 / start_rss.max(1) as f64,
+        });
+        println!("{report}");
+    });
+}

@@ -1,0 +1,106 @@
+//! Shared by the load drivers: an in-process gateway and a small client.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
+use sluicegate::config::Settings;
+
+/// A gateway started in this process, and a client for it.
+pub struct Gateway {
+    /// `http://127.0.0.1:<port>`.
+    pub base: String,
+    /// Pooled HTTP client.
+    pub http: reqwest::Client,
+}
+
+/// Start the gateway on 127.0.0.1:0 with extra `key=value` settings.
+pub async fn start(extra: &[(&str, &str)]) -> Gateway {
+    let mut props: BTreeMap<String, String> = [
+        ("sql-gateway.endpoint.rest.port".to_string(), "0".to_string()),
+        ("sql-gateway.session.max-num".to_string(), "0".to_string()),
+    ]
+    .into();
+    props.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    let settings = Settings::from_properties(&props).unwrap();
+    let listener = sluicegate::server::bind(&settings).await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(sluicegate::server::run(listener, settings, std::future::pending()));
+    let http = reqwest::Client::builder().pool_max_idle_per_host(256).build().unwrap();
+    Gateway { base, http }
+}
+
+impl Gateway {
+    /// POST a JSON body; status and parsed answer.
+    pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
+        let r = self.http.post(format!("{}{}", self.base, path)).json(&body).send().await.unwrap();
+        (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+    }
+
+    /// GET; status and raw body.
+    pub async fn get(&self, path: &str) -> (u16, bytes::Bytes) {
+        let r = self.http.get(format!("{}{}", self.base, path)).send().await.unwrap();
+        (r.status().as_u16(), r.bytes().await.unwrap())
+    }
+
+    /// DELETE; status and parsed answer.
+    pub async fn delete(&self, path: &str) -> (u16, Value) {
+        let r = self.http.delete(format!("{}{}", self.base, path)).send().await.unwrap();
+        (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Open a session.
+    pub async fn open(&self) -> String {
+        self.post("/v4/sessions", json!({})).await.1["sessionHandle"].as_str().unwrap().to_string()
+    }
+
+    /// Submit a statement.
+    pub async fn submit(&self, s: &str, sql: &str) -> String {
+        self.post(&format!("/v4/sessions/{s}/statements"), json!({ "statement": sql })).await.1["operationHandle"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    /// Page an operation to EOS (long-polling); rows seen, or the error status.
+    pub async fn drain(&self, s: &str, op: &str, query: &str) -> Result<u64, u16> {
+        let mut uri = format!("/v4/sessions/{s}/operations/{op}/result/0?rowFormat=JSON");
+        let mut rows = 0;
+        loop {
+            let (status, body) = self.get(&format!("{uri}&waitMs=1000{query}")).await;
+            if status != 200 {
+                return Err(status);
+            }
+            let page: Value = serde_json::from_slice(&body).unwrap();
+            rows += page["results"]["data"].as_array().map_or(0, Vec::len) as u64;
+            match page["nextResultUri"].as_str() {
+                Some(next) => uri = next.to_string(),
+                None => return Ok(rows),
+            }
+        }
+    }
+}
+
+/// Resident set size of this process.
+pub fn rss_bytes() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<u64>().ok())
+        .map_or(0, |kb| kb * 1024)
+}
+
+/// The `p` quantile of sorted values.
+pub fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+/// Megabytes, for printing.
+pub fn mib(bytes: u64) -> f64 {
+    bytes as f64 / 1048576.0
+}
