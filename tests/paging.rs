@@ -161,3 +161,24 @@ async fn command_results_have_flinks_shape() {
     assert_eq!(pages[1]["resultType"], "EOS");
     assert_eq!(pages[1]["isQueryResult"], false);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_disconnects_mid_poll_loses_nothing() {
+    let server = start_server().await;
+    let s = server.open_session("").await;
+    let slow = server.submit("", &s, "CREATE TABLE slow AS SELECT count(*) AS c FROM generate_series(1, 100000000000)").await;
+    server.wait_status(&s, &slow, &["RUNNING"]).await;
+    let op = server.submit("", &s, "VALUES (1), (2), (3)").await;
+    // The client gives up on a long-poll while the result is not ready yet.
+    let url = format!("{}/sessions/{s}/operations/{op}/result/0?waitMs=5000", server.base);
+    let gave_up = server.http.get(&url).timeout(std::time::Duration::from_millis(100)).send().await;
+    assert!(gave_up.is_err(), "the request timed out on the client side");
+    server.post(&format!("/sessions/{s}/operations/{slow}/cancel"), json!({})).await;
+    // It comes back, takes the page, "loses" the answer, and retries: same page.
+    let first = server.get(&format!("/sessions/{s}/operations/{op}/result/0?waitMs=5000")).await;
+    assert_eq!(data_len(&first.json), 3, "{}", first.text);
+    let retry = server.get(&format!("/sessions/{s}/operations/{op}/result/0")).await;
+    assert_eq!(retry.text, first.text);
+    let end = server.get(&format!("/sessions/{s}/operations/{op}/result/1")).await;
+    assert_eq!(end.json["resultType"], "EOS");
+}
