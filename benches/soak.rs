@@ -94,11 +94,22 @@ fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     runtime.block_on(async {
         let gw = Arc::new(support::start(&[]).await);
-        // Warm up once so start-up allocations are not counted as growth.
+        // Cold level: after one statement. Warm level: after every client ran
+        // the mix briefly (connection pools, runtime threads, DataFusion's
+        // lazily built registries exist then), all closed again: growth is
+        // judged against the warm level.
         let s = gw.open().await;
         let op = gw.submit(&s, "SELECT value FROM generate_series(1, 10000)").await;
         gw.drain(&s, &op, "").await.unwrap();
         gw.delete(&format!("/v4/sessions/{s}")).await;
+        let cold_rss = rss_bytes();
+        let warmup = Arc::new(Tally::default());
+        let warm_deadline = Instant::now() + Duration::from_secs(5);
+        let tasks: Vec<_> = (0..clients).map(|id| tokio::spawn(client(gw.clone(), id, warm_deadline, warmup.clone()))).collect();
+        for t in tasks {
+            let _ = t.await;
+        }
+        tokio::time::sleep(Duration::from_secs(3)).await;
         let start_rss = rss_bytes();
         let peak = Arc::new(AtomicU64::new(start_rss));
         let stop = Arc::new(AtomicBool::new(false));
@@ -140,6 +151,8 @@ fn main() {
             "cancels": load(&tally.cancels), "sets": load(&tally.sets), "rows_paged": load(&tally.rows),
             "unexpected": load(&tally.unexpected),
             "sessions_open_after": open_sessions,
+            "warmup_unexpected": warmup.unexpected.load(Ordering::Relaxed),
+            "rss_cold_mib": mib(cold_rss),
             "rss_start_mib": mib(start_rss), "rss_peak_mib": mib(peak.load(Ordering::Relaxed)), "rss_end_mib": mib(end_rss),
             "rss_end_over_start": end_rss as f64 / start_rss.max(1) as f64,
         });

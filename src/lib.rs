@@ -36,3 +36,11 @@ pub mod operation;
 pub mod result;
 pub mod server;
 pub mod session;
+
+/// The gateway allocates and frees many short-lived buffers (pages, batches,
+/// sessions) from several threads; mimalloc returns freed memory to the
+/// system promptly, so closed sessions and results actually shrink the
+/// process instead of stranding memory in per-thread arenas (see the soak
+/// benchmark). Declared here so the server, tests and benchmarks share it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
