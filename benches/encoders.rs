@@ -19,15 +19,20 @@ const ROWS: usize = 8192;
 /// Builds the benchmark batch with deterministic, varied values and a few
 /// nulls so the null path is exercised too.
 fn batch() -> RecordBatch {
-    let ids: Int64Array = (0..ROWS as i64).map(|i| Some(i * 7_919 - 1_000_000)).collect();
-    let counts: Int32Array =
-        (0..ROWS as i32).map(|i| if i % 97 == 0 { None } else { Some(i % 10_000) }).collect();
+    let ids: Int64Array = (0..ROWS as i64)
+        .map(|i| Some(i * 7_919 - 1_000_000))
+        .collect();
+    let counts: Int32Array = (0..ROWS as i32)
+        .map(|i| if i % 97 == 0 { None } else { Some(i % 10_000) })
+        .collect();
     let prices: Float64Array = (0..ROWS).map(|i| Some(i as f64 * 0.37 + 0.5)).collect();
-    let names: StringArray =
-        (0..ROWS).map(|i| Some(format!("customer-{:07}", i * 13 % 10_000_000))).collect();
+    let names: StringArray = (0..ROWS)
+        .map(|i| Some(format!("customer-{:07}", i * 13 % 10_000_000)))
+        .collect();
     let flags: BooleanArray = (0..ROWS).map(|i| Some(i % 3 == 0)).collect();
-    let times: TimestampMillisecondArray =
-        (0..ROWS as i64).map(|i| Some(1_706_700_000_000 + i * 1_234)).collect();
+    let times: TimestampMillisecondArray = (0..ROWS as i64)
+        .map(|i| Some(1_706_700_000_000 + i * 1_234))
+        .collect();
     let columns: Vec<(&str, ArrayRef)> = vec![
         ("id", Arc::new(ids)),
         ("count", Arc::new(counts)),

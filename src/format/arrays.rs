@@ -9,8 +9,8 @@ use std::ops::Range;
 
 use datafusion::arrow::array::{
     Array, ArrayRef, BinaryViewArray, FixedSizeBinaryArray, FixedSizeListArray, GenericBinaryArray,
-    GenericListArray, GenericListViewArray, GenericStringArray, OffsetSizeTrait, StringBuilder,
-    StringViewArray,
+    GenericListArray, GenericListViewArray, GenericStringArray, Int64Array, OffsetSizeTrait,
+    StringBuilder, StringViewArray,
 };
 use datafusion::arrow::buffer::{NullBuffer, OffsetBuffer, ScalarBuffer};
 use datafusion::arrow::compute::cast;
@@ -19,15 +19,52 @@ use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions as DisplayO
 
 use super::FormatError;
 
+/// Appends the value at a row (bounds and nulls already checked). Each column
+/// gets one such closure, which owns the typed array it reads; calling it is
+/// a single indirect call per value.
+pub(crate) type WriteFn = Box<dyn FnMut(usize, &mut Vec<u8>) -> Result<(), FormatError>>;
+
+/// Boxes a closure as a [`WriteFn`] (pins down the closure's signature).
+pub(crate) fn write_fn(
+    f: impl FnMut(usize, &mut Vec<u8>) -> Result<(), FormatError> + 'static,
+) -> WriteFn {
+    Box::new(f)
+}
+
+/// The raw integers behind a DATE, TIME, TIMESTAMP or DURATION array,
+/// widened to i64. Arrow's cast reinterprets 64-bit types without copying;
+/// 32-bit ones are widened once per batch rather than once per value.
+pub(crate) fn ticks(array: &ArrayRef) -> Result<ScalarBuffer<i64>, FormatError> {
+    let ints = cast(array, &DataType::Int64)?;
+    Ok(typed::<Int64Array>(&ints, "Int64Array")?.values().clone())
+}
+
+/// The tick at `row`; an error (not a panic) if a malformed array's buffer is
+/// shorter than its length.
+#[inline]
+pub(crate) fn tick(values: &ScalarBuffer<i64>, row: usize) -> Result<i64, FormatError> {
+    values
+        .get(row)
+        .copied()
+        .ok_or_else(|| FormatError::InvalidValue {
+            what: "row index",
+            detail: format!("row {row} of a buffer with {} values", values.len()),
+        })
+}
+
 /// Downcasts `array` to its concrete class, or reports a malformed batch.
 pub(crate) fn typed<T: Array + Clone + 'static>(
     array: &ArrayRef,
     expected: &'static str,
 ) -> Result<T, FormatError> {
-    array.as_any().downcast_ref::<T>().cloned().ok_or_else(|| FormatError::UnexpectedArray {
-        data_type: array.data_type().clone(),
-        expected,
-    })
+    array
+        .as_any()
+        .downcast_ref::<T>()
+        .cloned()
+        .ok_or_else(|| FormatError::UnexpectedArray {
+            data_type: array.data_type().clone(),
+            expected,
+        })
 }
 
 /// Rewrites encodings that have no value layout of their own into a plain
@@ -79,7 +116,10 @@ pub(crate) struct RowCheck {
 impl RowCheck {
     /// Captures the length and logical nulls of `array`.
     pub(crate) fn new(array: &dyn Array) -> Self {
-        Self { len: array.len(), nulls: array.logical_nulls().filter(|n| n.null_count() > 0) }
+        Self {
+            len: array.len(),
+            nulls: array.logical_nulls().filter(|n| n.null_count() > 0),
+        }
     }
 
     /// Whether `row` is null; errors when `row` is out of bounds, which makes
@@ -120,9 +160,9 @@ impl Ranges {
             Ranges::Offsets64(o) => pair(o.get(row), o.get(row + 1)),
             Ranges::Views32(o, s) => view(o.get(row), s.get(row)),
             Ranges::Views64(o, s) => view(o.get(row), s.get(row)),
-            Ranges::Fixed(size) => {
-                row.checked_mul(*size).and_then(|start| Some(start..start.checked_add(*size)?))
-            }
+            Ranges::Fixed(size) => row
+                .checked_mul(*size)
+                .and_then(|start| Some(start..start.checked_add(*size)?)),
         };
         match range {
             Some(range) if range.start <= range.end && range.end <= child_len => Ok(range),
@@ -151,19 +191,31 @@ pub(crate) fn list_parts(array: &ArrayRef) -> Result<Option<(Ranges, ArrayRef)>,
     Ok(Some(match array.data_type() {
         DataType::List(_) => {
             let list = typed::<GenericListArray<i32>>(array, "ListArray")?;
-            (Ranges::Offsets32(list.offsets().clone()), list.values().clone())
+            (
+                Ranges::Offsets32(list.offsets().clone()),
+                list.values().clone(),
+            )
         }
         DataType::LargeList(_) => {
             let list = typed::<GenericListArray<i64>>(array, "LargeListArray")?;
-            (Ranges::Offsets64(list.offsets().clone()), list.values().clone())
+            (
+                Ranges::Offsets64(list.offsets().clone()),
+                list.values().clone(),
+            )
         }
         DataType::ListView(_) => {
             let list = typed::<GenericListViewArray<i32>>(array, "ListViewArray")?;
-            (Ranges::Views32(list.offsets().clone(), list.sizes().clone()), list.values().clone())
+            (
+                Ranges::Views32(list.offsets().clone(), list.sizes().clone()),
+                list.values().clone(),
+            )
         }
         DataType::LargeListView(_) => {
             let list = typed::<GenericListViewArray<i64>>(array, "LargeListViewArray")?;
-            (Ranges::Views64(list.offsets().clone(), list.sizes().clone()), list.values().clone())
+            (
+                Ranges::Views64(list.offsets().clone(), list.sizes().clone()),
+                list.values().clone(),
+            )
         }
         DataType::FixedSizeList(_, _) => {
             let list = typed::<FixedSizeListArray>(array, "FixedSizeListArray")?;
@@ -218,5 +270,32 @@ impl BytesAt for FixedSizeBinaryArray {
     #[inline]
     fn bytes_at(&self, row: usize) -> &[u8] {
         self.value(row)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_outside_the_child_are_errors() {
+        let offsets = Ranges::Offsets32(OffsetBuffer::new(vec![0, 2, 5].into()));
+        assert_eq!(offsets.get(0, 5).unwrap(), 0..2);
+        assert!(offsets.get(1, 4).is_err(), "end past the child");
+        assert!(offsets.get(2, 5).is_err(), "no offset pair for row 2");
+        let views = Ranges::Views32(vec![3, -1].into(), vec![2, 1].into());
+        assert_eq!(views.get(0, 5).unwrap(), 3..5);
+        assert!(views.get(1, 5).is_err(), "negative offset");
+        assert!(Ranges::Fixed(usize::MAX).get(2, 10).is_err(), "overflow");
+    }
+
+    #[test]
+    fn row_checks_catch_out_of_bounds_rows() {
+        let array = Int64Array::from(vec![Some(1), None]);
+        let rows = RowCheck::new(&array);
+        assert!(!rows.is_null(0).unwrap());
+        assert!(rows.is_null(1).unwrap());
+        assert!(rows.is_null(2).is_err());
+        assert!(tick(array.values(), 2).is_err());
     }
 }

@@ -5,7 +5,7 @@
 //! and the presence of `nullable` must match Flink exactly (section 5 of
 //! `flink-protocol.md`).
 
-use datafusion::arrow::datatypes::{DataType, Field, IntervalUnit, TimeUnit};
+use datafusion::arrow::datatypes::{DataType, Field, IntervalUnit};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -77,20 +77,32 @@ pub enum TypeRoot {
 /// The `resolution` of an interval type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-#[allow(missing_docs)]
 pub enum IntervalResolution {
+    /// `INTERVAL YEAR`.
     Year,
+    /// `INTERVAL YEAR TO MONTH`.
     YearToMonth,
+    /// `INTERVAL MONTH`.
     Month,
+    /// `INTERVAL DAY`.
     Day,
+    /// `INTERVAL DAY TO HOUR`.
     DayToHour,
+    /// `INTERVAL DAY TO MINUTE`.
     DayToMinute,
+    /// `INTERVAL DAY TO SECOND`.
     DayToSecond,
+    /// `INTERVAL HOUR`.
     Hour,
+    /// `INTERVAL HOUR TO MINUTE`.
     HourToMinute,
+    /// `INTERVAL HOUR TO SECOND`.
     HourToSecond,
+    /// `INTERVAL MINUTE`.
     Minute,
+    /// `INTERVAL MINUTE TO SECOND`.
     MinuteToSecond,
+    /// `INTERVAL SECOND`.
     Second,
 }
 
@@ -174,7 +186,10 @@ impl LogicalType {
 
     /// `STRING`, i.e. `VARCHAR(2147483647)`.
     pub fn string(nullable: bool) -> Self {
-        Self { length: Some(MAX_LENGTH), ..Self::simple(TypeRoot::Varchar, nullable) }
+        Self {
+            length: Some(MAX_LENGTH),
+            ..Self::simple(TypeRoot::Varchar, nullable)
+        }
     }
 }
 
@@ -195,7 +210,10 @@ fn map_type(data_type: &DataType, nullable: bool) -> LogicalType {
         ..simple(root)
     };
     match data_type {
-        DataType::Null => LogicalType { nullable: None, ..simple(R::Null) },
+        DataType::Null => LogicalType {
+            nullable: None,
+            ..simple(R::Null)
+        },
         DataType::Boolean => simple(R::Boolean),
         DataType::Int8 => simple(R::Tinyint),
         DataType::Int16 | DataType::UInt8 => simple(R::Smallint),
@@ -205,10 +223,14 @@ fn map_type(data_type: &DataType, nullable: bool) -> LogicalType {
         DataType::Float16 | DataType::Float32 => simple(R::Float),
         DataType::Float64 => simple(R::Double),
         DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => LogicalType::string(nullable),
-        DataType::Binary | DataType::LargeBinary | DataType::BinaryView => {
-            LogicalType { length: Some(MAX_LENGTH), ..simple(R::Varbinary) }
-        }
-        DataType::FixedSizeBinary(size) => LogicalType { length: Some(*size), ..simple(R::Binary) },
+        DataType::Binary | DataType::LargeBinary | DataType::BinaryView => LogicalType {
+            length: Some(MAX_LENGTH),
+            ..simple(R::Varbinary)
+        },
+        DataType::FixedSizeBinary(size) => LogicalType {
+            length: Some(*size),
+            ..simple(R::Binary)
+        },
         DataType::Decimal32(p, s) | DataType::Decimal64(p, s) => decimal(*p, *s, nullable),
         DataType::Decimal128(p, s) | DataType::Decimal256(p, s) => decimal(*p, *s, nullable),
         DataType::Date32 | DataType::Date64 => simple(R::Date),
@@ -304,7 +326,10 @@ mod tests {
     #[test]
     fn key_order_and_skipping() {
         let json = serde_json::to_string(&map_type(&DataType::Decimal128(10, 2), false)).unwrap();
-        assert_eq!(json, r#"{"type":"DECIMAL","nullable":false,"precision":10,"scale":2}"#);
+        assert_eq!(
+            json,
+            r#"{"type":"DECIMAL","nullable":false,"precision":10,"scale":2}"#
+        );
         let json = serde_json::to_string(&map_type(&DataType::Null, true)).unwrap();
         assert_eq!(json, r#"{"type":"NULL"}"#);
     }
@@ -313,7 +338,10 @@ mod tests {
     fn round_trips_through_serde() {
         let original = map_type(&DataType::Interval(IntervalUnit::MonthDayNano), true);
         let json = serde_json::to_string(&original).unwrap();
-        assert_eq!(serde_json::from_str::<LogicalType>(&json).unwrap(), original);
+        assert_eq!(
+            serde_json::from_str::<LogicalType>(&json).unwrap(),
+            original
+        );
     }
 
     #[test]

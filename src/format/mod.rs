@@ -15,6 +15,7 @@
 //! appending bytes to a caller-owned buffer without allocating per value.
 
 mod arrays;
+mod float;
 mod json;
 mod logical_type;
 mod plain_text;
@@ -155,7 +156,10 @@ fn write_rows<C>(
     if let Some(kinds) = kinds
         && kinds.len() != rows
     {
-        return Err(FormatError::KindCountMismatch { rows, kinds: kinds.len() });
+        return Err(FormatError::KindCountMismatch {
+            rows,
+            kinds: kinds.len(),
+        });
     }
     let start = out.len();
     // A rough guess (prefix + a few bytes per field) that avoids most regrowth.

@@ -63,12 +63,20 @@ pub(crate) fn split_timestamp(value: i64, unit: TimeUnit) -> (i64, i64) {
 pub(crate) fn to_local(value: i64, unit: TimeUnit, zone: &Tz) -> Result<i64, FormatError> {
     let per_second = units_per_second(unit);
     let offset = DateTime::from_timestamp(value.div_euclid(per_second), 0)
-        .map(|utc| i64::from(zone.offset_from_utc_datetime(&utc.naive_utc()).fix().local_minus_utc()))
+        .map(|utc| {
+            i64::from(
+                zone.offset_from_utc_datetime(&utc.naive_utc())
+                    .fix()
+                    .local_minus_utc(),
+            )
+        })
         .unwrap_or(0);
-    value.checked_add(offset * per_second).ok_or_else(|| FormatError::InvalidValue {
-        what: "TIMESTAMP_LTZ",
-        detail: format!("{value} shifted to {zone} overflows"),
-    })
+    value
+        .checked_add(offset * per_second)
+        .ok_or_else(|| FormatError::InvalidValue {
+            what: "TIMESTAMP_LTZ",
+            detail: format!("{value} shifted to {zone} overflows"),
+        })
 }
 
 /// Converts a TIME value to nanoseconds since midnight, rejecting values
@@ -97,7 +105,11 @@ fn civil_from_days(days: i64) -> (i64, u8, u8) {
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     let shifted_month = (5 * day_of_year + 2) / 153;
     let day = (day_of_year - (153 * shifted_month + 2) / 5 + 1) as u8;
-    let month = if shifted_month < 10 { shifted_month + 3 } else { shifted_month - 9 } as u8;
+    let month = if shifted_month < 10 {
+        shifted_month + 3
+    } else {
+        shifted_month - 9
+    } as u8;
     let year = year_of_era + era * 400 + i64::from(month <= 2);
     (year, month, day)
 }
@@ -125,7 +137,10 @@ pub(crate) fn write_date(days: i64, out: &mut Vec<u8>) {
         out.push(if year < 0 { b'-' } else { b'+' });
         let magnitude = year.unsigned_abs();
         if magnitude < 1000 {
-            out.resize(out.len() + 4 - itoa::Buffer::new().format(magnitude).len(), b'0');
+            out.resize(
+                out.len() + 4 - itoa::Buffer::new().format(magnitude).len(),
+                b'0',
+            );
         }
         write_int(magnitude, out);
     }
@@ -263,11 +278,26 @@ mod tests {
     #[test]
     fn times_and_fractions() {
         let nanos = ((12 * 60 + 34) * 60 + 56) * 1_000_000_000 + 120_000_000;
-        assert_eq!(text(|o| write_time(nanos, Fraction::Trimmed, o)), "12:34:56.12");
-        assert_eq!(text(|o| write_time(nanos, Fraction::Padded(3), o)), "12:34:56.120");
-        assert_eq!(text(|o| write_time(nanos, Fraction::Padded(0), o)), "12:34:56");
-        assert_eq!(text(|o| write_time(nanos - 120_000_000, Fraction::Trimmed, o)), "12:34:56");
-        assert_eq!(text(|o| write_time(1, Fraction::Trimmed, o)), "00:00:00.000000001");
+        assert_eq!(
+            text(|o| write_time(nanos, Fraction::Trimmed, o)),
+            "12:34:56.12"
+        );
+        assert_eq!(
+            text(|o| write_time(nanos, Fraction::Padded(3), o)),
+            "12:34:56.120"
+        );
+        assert_eq!(
+            text(|o| write_time(nanos, Fraction::Padded(0), o)),
+            "12:34:56"
+        );
+        assert_eq!(
+            text(|o| write_time(nanos - 120_000_000, Fraction::Trimmed, o)),
+            "12:34:56"
+        );
+        assert_eq!(
+            text(|o| write_time(1, Fraction::Trimmed, o)),
+            "00:00:00.000000001"
+        );
     }
 
     #[test]
@@ -280,7 +310,10 @@ mod tests {
     fn intervals() {
         assert_eq!(text(|o| write_year_month_text(14, o)), "+1-02");
         assert_eq!(text(|o| write_year_month_text(-3, o)), "-0-03");
-        assert_eq!(text(|o| write_year_month_text(i32::MIN, o)), "-178956970-08");
+        assert_eq!(
+            text(|o| write_year_month_text(i32::MIN, o)),
+            "-178956970-08"
+        );
         let millis = day_time_millis(1, ((2 * 60 + 3) * 60 + 4) * 1000 + 5);
         assert_eq!(text(|o| write_day_time_text(millis, o)), "+1 02:03:04.005");
         assert_eq!(text(|o| write_day_time_text(-1500, o)), "-0 00:00:01.500");
