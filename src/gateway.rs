@@ -11,9 +11,8 @@ use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
-use crate::engine::settings::LOCAL_TIME_ZONE;
 use crate::engine::{complete, StatementOptions};
-use crate::error::{GatewayError, Result};
+use crate::error::Result;
 use crate::format::FormatOptions;
 use crate::metrics::{Gauges, Metrics};
 use crate::operation::{OperationInfo, OperationStatus};
@@ -196,8 +195,7 @@ impl Gateway {
             }
         };
         let request = PageRequest { wait: deadline.map(|d| d.saturating_duration_since(Instant::now())), ..request };
-        let zone = session.engine().property(LOCAL_TIME_ZONE).unwrap_or_default();
-        let format = FormatOptions::from_zone_name(&zone).map_err(|e| GatewayError::Internal(e.to_string()))?;
+        let format = session.engine().format_options();
         let outcome = result.fetch(token, request).await?;
         // The operation may have failed or been stopped while we waited.
         op.fetchable_result()?;

@@ -92,9 +92,9 @@ impl SessionEngine {
         self.properties.effective()
     }
 
-    /// One effective property.
-    pub fn property(&self, key: &str) -> Option<String> {
-        self.properties.get(key)
+    /// How values are rendered for this session (its time zone).
+    pub fn format_options(&self) -> crate::format::FormatOptions {
+        self.properties.format()
     }
 
     /// Parse, plan and establish one statement.

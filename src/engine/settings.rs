@@ -28,6 +28,9 @@ pub struct Properties {
     defaults: Arc<BTreeMap<String, String>>,
     /// This session's own values (from open-session and SET).
     overrides: RwLock<BTreeMap<String, String>>,
+    /// How values are rendered, derived from `table.local-time-zone` whenever
+    /// it changes, so that fetching a page does not parse the zone again.
+    format: RwLock<FormatOptions>,
 }
 
 impl Properties {
@@ -36,7 +39,23 @@ impl Properties {
         for (key, value) in &overrides {
             check(key, value)?;
         }
-        Ok(Properties { defaults, overrides: RwLock::new(overrides) })
+        let properties = Properties { defaults, overrides: RwLock::new(overrides), format: RwLock::new(FormatOptions::default()) };
+        properties.refresh_format()?;
+        Ok(properties)
+    }
+
+    /// Recompute the rendering options from the effective time zone.
+    fn refresh_format(&self) -> Result<()> {
+        let zone = self.get(LOCAL_TIME_ZONE).unwrap_or_default();
+        let format = FormatOptions::from_zone_name(&zone)
+            .map_err(|e| GatewayError::bad_request(format!("Invalid property '{LOCAL_TIME_ZONE}' = '{zone}': {e}")))?;
+        *self.format.write().unwrap_or_else(|e| e.into_inner()) = format;
+        Ok(())
+    }
+
+    /// How values are rendered for this session.
+    pub fn format(&self) -> FormatOptions {
+        *self.format.read().unwrap_or_else(|e| e.into_inner())
     }
 
     fn read(&self) -> std::sync::RwLockReadGuard<'_, BTreeMap<String, String>> {
@@ -75,6 +94,9 @@ impl Properties {
             state.config_mut().options_mut().set(key, value).map_err(from_datafusion)?;
         }
         self.write().insert(key.to_string(), value.to_string());
+        if key == LOCAL_TIME_ZONE {
+            self.refresh_format()?;
+        }
         Ok(())
     }
 
@@ -87,6 +109,9 @@ impl Properties {
                 None => std::mem::take(&mut *overrides).into_keys().collect(),
             }
         };
+        if removed.iter().any(|k| k == LOCAL_TIME_ZONE) {
+            self.refresh_format()?;
+        }
         let datafusion_keys: Vec<&String> = removed.iter().filter(|k| k.starts_with("datafusion.")).collect();
         if datafusion_keys.is_empty() {
             return Ok(());
