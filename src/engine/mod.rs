@@ -11,6 +11,9 @@
 //! - [`errors`]: DataFusion errors as gateway errors.
 
 pub mod complete;
+pub mod connector;
+pub mod continuous;
+pub mod dialect;
 pub mod errors;
 pub mod settings;
 pub mod statement;

@@ -1,0 +1,1 @@
+//! Continuous queries: aggregates over unbounded inputs, emitted as a changelog.

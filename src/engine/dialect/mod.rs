@@ -1,0 +1,1 @@
+//! The Flink SQL dialect on top of the SQL parser DataFusion uses.
