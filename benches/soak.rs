@@ -34,12 +34,24 @@ fn check(tally: &Tally, ok: bool, what: &str) {
     }
 }
 
+/// The statement kinds in the mix (`SOAK_KINDS`, e.g. `0,3`; all by default):
+/// 0 query, 1 DDL, 2 failure, 3 cancel, 4 SET. Running one kind alone tells
+/// which part of the mix a change in RSS comes from.
+fn kinds() -> Vec<usize> {
+    std::env::var("SOAK_KINDS")
+        .ok()
+        .map(|v| v.split(',').filter_map(|k| k.trim().parse().ok()).filter(|k| *k < 5).collect::<Vec<_>>())
+        .filter(|k| !k.is_empty())
+        .unwrap_or_else(|| (0..5).collect())
+}
+
 async fn client(gw: Arc<Gateway>, id: usize, deadline: Instant, tally: Arc<Tally>) {
     let mut round = 0usize;
+    let kinds = kinds();
     while Instant::now() < deadline {
         let s = gw.open().await;
         for step in 0..8 {
-            let n = (id * 7 + round * 3 + step) % 5;
+            let n = kinds[(id * 7 + round * 3 + step) % kinds.len()];
             match n {
                 0 => {
                     let rows = 1000 + (id * 37 + round) % 9000;
@@ -111,7 +123,10 @@ fn main() {
         for t in tasks {
             let _ = t.await;
         }
-        tokio::time::sleep(Duration::from_secs(3)).await;
+        // Both readings wait the same settle time: idle runtime threads exit
+        // and the allocator returns freed pages.
+        let settle: u64 = std::env::var("SOAK_SETTLE_SECONDS").ok().and_then(|v| v.parse().ok()).unwrap_or(15);
+        tokio::time::sleep(Duration::from_secs(settle)).await;
         let start_rss = rss_bytes();
         let peak = Arc::new(AtomicU64::new(start_rss));
         let stop = Arc::new(AtomicBool::new(false));
@@ -139,6 +154,8 @@ fn main() {
         let metrics = String::from_utf8_lossy(&gw.get("/metrics").await.1).to_string();
         let open_sessions = metrics.lines().find(|l| l.starts_with("sluicegate_sessions_open ")).unwrap_or_default().to_string();
         let end_rss = rss_bytes();
+        tokio::time::sleep(Duration::from_secs(settle)).await;
+        let settled_rss = rss_bytes();
         stop.store(true, Ordering::Relaxed);
         sampler.join().unwrap();
         let load = |c: &AtomicU64| c.load(Ordering::Relaxed);
@@ -157,6 +174,8 @@ fn main() {
             "rss_cold_mib": mib(cold_rss),
             "rss_start_mib": mib(start_rss), "rss_peak_mib": mib(peak.load(Ordering::Relaxed)), "rss_end_mib": mib(end_rss),
             "rss_end_over_start": end_rss as f64 / start_rss.max(1) as f64,
+            "rss_settled_mib": mib(settled_rss), "settle_seconds": settle,
+            "rss_settled_over_start": settled_rss as f64 / start_rss.max(1) as f64,
         });
         println!("{report}");
     });

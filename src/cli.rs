@@ -77,6 +77,9 @@ pub struct ServeArgs {
     /// Largest request body [sluicegate.rest.max-request-bytes].
     #[arg(long)]
     pub max_request_bytes: Option<String>,
+    /// Directory that filesystem tables and scripts may use; repeat for several [sluicegate.data-roots; default ./data].
+    #[arg(long = "data-root")]
+    pub data_roots: Vec<String>,
     /// Log filter (`info`, `debug`, `sluicegate=debug,warn`, ...); RUST_LOG also works.
     #[arg(long, default_value = "info")]
     pub log: String,
@@ -115,6 +118,9 @@ impl ServeArgs {
             ("sluicegate.result.page-bytes", &self.page_bytes),
             ("sluicegate.rest.max-request-bytes", &self.max_request_bytes),
         ];
+        if !self.data_roots.is_empty() {
+            props.insert("sluicegate.data-roots".to_string(), self.data_roots.join(","));
+        }
         for (key, value) in flags {
             if let Some(value) = value {
                 if key == "sql-gateway.endpoint.rest.port" {

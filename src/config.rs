@@ -47,6 +47,7 @@ pub const KEYS: &[Key] = &[
     Key { name: "sluicegate.result.page-rows", default: "5000", help: "most rows in one result page" },
     Key { name: "sluicegate.result.page-bytes", default: "8 mb", help: "most (Arrow) bytes in one result page" },
     Key { name: "sluicegate.rest.max-request-bytes", default: "1 mb", help: "largest request body accepted (413 beyond)" },
+    Key { name: "sluicegate.data-roots", default: "data", help: "directories (comma-separated) that filesystem tables and scripts may read and write; created if missing" },
 ];
 
 /// `rest.*` aliases Flink accepts for the endpoint keys (lower priority).
@@ -72,6 +73,8 @@ pub struct Settings {
     pub max_request_bytes: u64,
     /// Properties every session starts from.
     pub session_defaults: BTreeMap<String, String>,
+    /// Directories file paths in table options must stay inside.
+    pub data_roots: Vec<std::path::PathBuf>,
 }
 
 impl Default for Settings {
@@ -120,10 +123,20 @@ impl Settings {
             page_bytes: size(take("sluicegate.result.page-bytes"), "sluicegate.result.page-bytes", "8 mb")?.max(1) as usize,
         };
         let max_request_bytes = size(take("sluicegate.rest.max-request-bytes"), "sluicegate.rest.max-request-bytes", "1 mb")?;
+        let data_roots = take("sluicegate.data-roots")
+            .unwrap_or_else(|| "data".into())
+            .split(',')
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+            .map(std::path::PathBuf::from)
+            .collect::<Vec<_>>();
+        if data_roots.is_empty() {
+            return Err(ConfigError("sluicegate.data-roots: at least one directory is needed".into()));
+        }
         if let Some(unknown) = props.keys().find(|k| k.starts_with("sluicegate.")) {
             return Err(ConfigError(format!("unknown setting: {unknown}")));
         }
-        Ok(Settings { bind_address, bind_ports, sessions, results, max_request_bytes, session_defaults: props })
+        Ok(Settings { bind_address, bind_ports, sessions, results, max_request_bytes, session_defaults: props, data_roots })
     }
 }
 

@@ -11,8 +11,10 @@ use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
-use crate::engine::{complete, StatementOptions};
-use crate::error::Result;
+use crate::engine::connector::roots::DataRoots;
+use crate::engine::{complete, script, EngineShared, StatementOptions};
+use crate::error::{GatewayError, Result};
+use crate::job::JobRegistry;
 use crate::format::FormatOptions;
 use crate::metrics::{Gauges, Metrics};
 use crate::operation::{OperationInfo, OperationStatus};
@@ -64,16 +66,47 @@ pub struct Gateway {
     shutdown: CancellationToken,
     /// Counters since start.
     metrics: Arc<Metrics>,
+    /// Background jobs and data roots, shared by every session's engine.
+    shared: Arc<EngineShared>,
 }
 
 impl Gateway {
     /// A gateway with no sessions; starts the idle-session sweeper.
-    pub fn new(limits: SessionLimits, defaults: BTreeMap<String, String>, result_limits: ResultLimits) -> Arc<Self> {
+    pub fn new(limits: SessionLimits, defaults: BTreeMap<String, String>, result_limits: ResultLimits, roots: DataRoots) -> Arc<Self> {
         let metrics = Arc::new(Metrics::default());
-        let sessions = Arc::new(SessionRegistry::new(limits, defaults, result_limits, metrics.clone()));
+        let shared = Arc::new(EngineShared { jobs: Arc::new(JobRegistry::default()), roots });
+        let sessions = Arc::new(SessionRegistry::new(limits, defaults, result_limits, metrics.clone(), shared.clone()));
         let shutdown = CancellationToken::new();
         tokio::spawn(sessions.clone().run_expiry(shutdown.clone()));
-        Arc::new(Gateway { sessions, shutdown, metrics })
+        Arc::new(Gateway { sessions, shutdown, metrics, shared })
+    }
+
+    /// Deploy a script (inline, or read from `script_uri` under a data root)
+    /// as one background application; answers its cluster id.
+    pub fn deploy_script(&self, session: Uuid, script: Option<String>, script_uri: Option<String>, config: BTreeMap<String, String>) -> Result<String> {
+        let session = self.session(session)?;
+        let text = match (script, script_uri) {
+            (Some(_), Some(_)) => {
+                return Err(GatewayError::bad_request("Please specify either the script uri or the script content, but not both."));
+            }
+            (None, None) => return Err(GatewayError::bad_request("Please specify script content or uri.")),
+            (Some(text), None) => text,
+            (None, Some(uri)) => script::read_uri(&self.shared, &uri)?,
+        };
+        let mut properties = session.engine().properties();
+        properties.extend(config);
+        script::deploy(&self.shared, Arc::new(self.sessions.defaults().clone()), properties, &text)
+    }
+
+    /// Refresh a materialized table: runs as an operation of the session whose
+    /// result is the refresh job's id.
+    pub fn refresh_materialized_table(&self, session: Uuid, identifier: &str, partitions: &BTreeMap<String, String>) -> Result<Uuid> {
+        let mut statement = format!("ALTER MATERIALIZED TABLE {identifier} REFRESH");
+        if !partitions.is_empty() {
+            let parts: Vec<String> = partitions.iter().map(|(k, v)| format!("`{}` = '{}'", k.replace('`', "``"), v.replace('\'', "''"))).collect();
+            statement.push_str(&format!(" PARTITION ({})", parts.join(", ")));
+        }
+        self.submit(session, Submission { statement, ..Submission::default() })
     }
 
     /// Counters since start.
@@ -102,6 +135,7 @@ impl Gateway {
     pub fn shut_down(&self) {
         self.shutdown.cancel();
         self.sessions.shut_down();
+        self.shared.jobs.shut_down();
     }
 
     /// Live sessions.
@@ -154,13 +188,19 @@ impl Gateway {
     /// Completion candidates at a cursor position.
     pub async fn complete_statement(&self, session: Uuid, statement: &str, position: usize) -> Result<Vec<String>> {
         let session = self.session(session)?;
-        let names = session.engine().catalog_names().await;
-        Ok(complete::candidates(statement, position, &names))
+        let catalog = session.engine().catalog_view().await;
+        Ok(complete::candidates(statement, position, &catalog))
     }
 
     /// Status and progress of an operation.
     pub fn operation_info(&self, session: Uuid, operation: Uuid) -> Result<OperationInfo> {
         Ok(self.session(session)?.operation(operation)?.info())
+    }
+
+    /// What an operation printed: its kept log lines and how many were dropped.
+    pub fn operation_log(&self, session: Uuid, operation: Uuid) -> Result<(Vec<String>, u64)> {
+        let log = self.session(session)?.operation(operation)?.log();
+        Ok((log.lines(), log.dropped()))
     }
 
     /// Cancel an operation (running, or finished but still streaming).

@@ -12,7 +12,10 @@
 //!   (planning, pumping rows, timeout, cancel, close).
 //! - [`result`]: the per-operation bounded ring of record batches, with
 //!   back-pressure, and the token cursor clients page with.
-//! - [`engine`]: a DataFusion context per session; statement kinds; `SET`/`RESET`.
+//! - [`engine`]: a DataFusion context per session speaking Flink's SQL
+//!   dialect: connectors, catalogs, continuous queries with changelogs.
+//! - [`job`]: background jobs (INSERT, statement sets, refreshes, scripts)
+//!   that outlive the statement that started them.
 //! - [`gateway`]: the core as one facade, what protocol handlers call.
 //! - [`error`]: the one error type of the core.
 //! - [`metrics`]: counters and gauges in the Prometheus text format.
@@ -30,6 +33,7 @@ pub mod engine;
 pub mod error;
 pub mod format;
 pub mod gateway;
+pub mod job;
 pub mod metrics;
 pub mod openapi;
 pub mod operation;

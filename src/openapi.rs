@@ -25,7 +25,7 @@ Every failure answers `{\"errors\": [...]}` (ErrorResponse) with a truthful stat
         handlers::open_session, handlers::get_session, handlers::close_session, handlers::heartbeat,
         handlers::configure_session, handlers::complete_statement,
         handlers::execute_statement, handlers::operation_status, handlers::cancel_operation, handlers::close_operation,
-        handlers::fetch_results, handlers::deploy_script, handlers::refresh_materialized_table,
+        handlers::fetch_results, handlers::operation_log, handlers::deploy_script, handlers::refresh_materialized_table,
     ),
     components(schemas(
         model::ApiVersionsResponse, model::InfoResponse, model::OpenSessionRequest, model::OpenSessionResponse,
@@ -34,7 +34,7 @@ Every failure answers `{\"errors\": [...]}` (ErrorResponse) with a truthful stat
         model::ExecuteStatementResponse, model::OperationStatusName, model::OperationStatusResponse, model::ResultType,
         model::ResultKind, model::RowFormat, model::ColumnInfo, model::RowKindName, model::RowData, model::ResultInfo,
         model::FetchResultsResponse, model::ErrorResponse, LogicalType, LogicalTypeField,
-        model::DeployScriptRequest, model::RefreshMaterializedTableRequest,
+        model::DeployScriptRequest, model::DeployScriptResponse, model::OperationLogResponse, model::RefreshMaterializedTableRequest,
     )),
     tags(
         (name = "info", description = "Versions and product"),

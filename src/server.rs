@@ -22,6 +22,7 @@ use warp::Filter;
 
 use crate::api;
 use crate::config::Settings;
+use crate::engine::connector::roots::DataRoots;
 use crate::gateway::Gateway;
 use crate::openapi;
 
@@ -33,6 +34,7 @@ const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Bind the first free port of `settings.bind_ports` on the bind address.
 pub async fn bind(settings: &Settings) -> std::io::Result<TcpListener> {
+    DataRoots::new(settings.data_roots.clone()).map_err(|e| std::io::Error::other(e.to_string()))?;
     let mut last = None;
     for port in &settings.bind_ports {
         match TcpListener::bind(SocketAddr::new(settings.bind_address, *port)).await {
@@ -45,7 +47,12 @@ pub async fn bind(settings: &Settings) -> std::io::Result<TcpListener> {
 
 /// The core built from `settings`.
 pub fn gateway(settings: &Settings) -> Arc<Gateway> {
-    Gateway::new(settings.sessions, settings.session_defaults.clone(), settings.results)
+    // `bind` has created and checked the roots; should that fail now, no path is allowed.
+    let roots = DataRoots::new(settings.data_roots.clone()).unwrap_or_else(|e| {
+        tracing::error!(error = %e, "data roots unusable: filesystem tables are refused");
+        DataRoots::new(Vec::new()).unwrap_or_else(|_| unreachable!("no directory to check"))
+    });
+    Gateway::new(settings.sessions, settings.session_defaults.clone(), settings.results, roots)
 }
 
 /// Every route of the gateway: the protocols, the spec, metrics, and the 404 fallback.

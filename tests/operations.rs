@@ -192,7 +192,7 @@ async fn a_failing_statement_is_accepted_then_reports_error() {
     for (sql, fragment) in [
         ("SELECT * FROM no_such_table", "no_such_table"),
         ("SELEC 1", "SELEC"),
-        ("SELECT 1; SELECT 2", "single SQL statement"),
+        ("SELECT 1; SELECT 2", "single statement"),
         ("SET 'datafusion.execution.batch_size' = 'many'", "batch_size"),
         ("SET 'table.local-time-zone' = 'Mars/Olympus'", "Mars/Olympus"),
     ] {

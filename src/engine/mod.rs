@@ -1,39 +1,59 @@
-//! The SQL engine: one DataFusion `SessionContext` per session.
+//! The SQL engine: one DataFusion `SessionContext` per session, speaking
+//! Flink's SQL dialect.
 //!
-//! [`SessionEngine::execute`] turns one statement into a [`Prepared`] result:
-//! its schema, how it presents itself ([`ResultShape`]), and its rows, either
-//! a stream still to run (queries, SHOW, EXPLAIN) or a few rows already in
-//! memory (`OK`, a job id, a settings list). Commands and DML run to
-//! completion here, so later statements of the session see their effects.
+//! [`SessionEngine::execute`] parses one statement ([`dialect`]) and turns it
+//! into a [`Prepared`] result: its schema, how it presents itself
+//! ([`ResultShape`]), and its rows, either a stream still to run (queries,
+//! continuous queries) or a few rows already in memory (`OK`, a job id, a
+//! listing). Commands run to completion here, so later statements of the
+//! session see their effects; writes run as background jobs ([`crate::job`]).
 //!
-//! - [`statement`]: statement kinds and the `SET`/`RESET` syntax.
-//! - [`settings`]: session properties and how they reach DataFusion.
-//! - [`errors`]: DataFusion errors as gateway errors.
+//! - [`dialect`]: Flink statements, types and scripts, on DataFusion's parser.
+//! - [`catalog`], [`ddl`]: catalogs, databases, tables and views, Flink-named.
+//! - [`connector`]: `datagen`, `filesystem`, `print`, `blackhole`.
+//! - [`query`], [`continuous`]: queries, and aggregates over unbounded input
+//!   emitted as a changelog.
+//! - [`dml`], [`materialized`], [`script`]: INSERT jobs, statement sets,
+//!   materialized tables, deployed scripts.
+//! - [`statement`], [`settings`]: statement kinds of plain DataFusion SQL,
+//!   session properties.
+//! - [`errors`], [`results`], [`complete`]: error mapping, small results,
+//!   completion.
 
+pub mod catalog;
 pub mod complete;
 pub mod connector;
 pub mod continuous;
+pub mod ddl;
 pub mod dialect;
+pub mod dml;
 pub mod errors;
+pub mod materialized;
+pub mod query;
+pub mod results;
+pub mod script;
 pub mod settings;
 pub mod statement;
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
-use datafusion::arrow::array::{ArrayRef, StringArray};
-use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
-use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::execution::context::SessionContext;
 use futures::StreamExt;
 use futures::stream::BoxStream;
-use uuid::Uuid;
+use tokio_util::sync::CancellationToken;
 
 use crate::error::{GatewayError, Result};
+use crate::job::JobRegistry;
 use crate::result::{ResultShape, Rows};
+use catalog::{TableKey, TableMeta};
+use connector::roots::DataRoots;
+use dialect::FlinkStatement;
 use errors::from_datafusion;
+use results::{job_result, new_job_id, ok_result};
 use settings::Properties;
-use statement::{Setting, StatementKind};
+use statement::StatementKind;
 
 /// Rows still to be produced.
 pub type RowStream = BoxStream<'static, Result<Rows>>;
@@ -56,6 +76,8 @@ pub struct Prepared {
     pub rows: PreparedRows,
     /// The statement kind, for metrics: `query`, `show`, `dml`, `command` or `set`.
     pub kind: &'static str,
+    /// What the statement's work prints (the job of an INSERT), if anything.
+    pub log: Option<Arc<crate::operation::OperationLog>>,
 }
 
 /// Per-statement options.
@@ -68,12 +90,31 @@ pub struct StatementOptions {
     pub configure_only: bool,
 }
 
+/// What every session's engine shares with the others.
+#[derive(Debug)]
+pub struct EngineShared {
+    /// Background jobs of the whole gateway (`SHOW JOBS` lists them all).
+    pub jobs: Arc<JobRegistry>,
+    /// Where file paths in table options may point.
+    pub roots: DataRoots,
+}
+
 /// A session's SQL engine: its DataFusion context and its properties.
 pub struct SessionEngine {
     /// Catalogs, tables, views and DataFusion options of the session.
     ctx: SessionContext,
     /// Gateway defaults plus the session's own properties.
     properties: Properties,
+    /// Jobs and data roots.
+    shared: Arc<EngineShared>,
+    /// Flink definitions of the tables created through Flink DDL.
+    tables: Mutex<BTreeMap<TableKey, TableMeta>>,
+    /// The INSERTs of an open `BEGIN STATEMENT SET`, until `END`.
+    statement_set: Mutex<Option<Vec<String>>>,
+    /// Materialized tables and their refresh schedules.
+    materialized: Mutex<materialized::MaterializedTables>,
+    /// Fired when the engine goes away: periodic refreshes stop.
+    closed: CancellationToken,
 }
 
 impl std::fmt::Debug for SessionEngine {
@@ -82,12 +123,48 @@ impl std::fmt::Debug for SessionEngine {
     }
 }
 
+impl Drop for SessionEngine {
+    fn drop(&mut self) {
+        self.closed.cancel();
+    }
+}
+
+/// Flink's defaults for the names of the built-in catalog and database.
+pub const DEFAULT_CATALOG: &str = "default_catalog";
+/// See [`DEFAULT_CATALOG`].
+pub const DEFAULT_DATABASE: &str = "default_database";
+
+/// Whether a statement may run through configure-session: it sets up the
+/// session (SET, RESET, DDL, USE) rather than reading or writing data.
+fn configures_session(statement: &FlinkStatement) -> bool {
+    use FlinkStatement as S;
+    match statement {
+        S::Query(_) | S::Insert { .. } | S::ShowCatalogs | S::ShowCurrentCatalog | S::ShowCurrentDatabase | S::ShowDatabases { .. } => false,
+        S::ShowTables { .. } | S::ShowViews { .. } | S::ShowFunctions { .. } | S::ShowColumns { .. } | S::ShowCreateTable(_) | S::ShowCreateView(_) => false,
+        S::ShowJobs | S::StopJob { .. } | S::Describe { .. } | S::Explain { .. } | S::ExecuteStatementSet(_) | S::Execute(_) => false,
+        S::BeginStatementSet | S::End => false,
+        S::CreateTable(ddl) => ddl.as_query.is_none(),
+        S::Passthrough(_) => true,
+        _ => true,
+    }
+}
+
 impl SessionEngine {
     /// A fresh context with `defaults` overridden by the session's `overrides`.
-    pub fn new(defaults: Arc<BTreeMap<String, String>>, overrides: BTreeMap<String, String>) -> Result<Self> {
+    pub fn new(defaults: Arc<BTreeMap<String, String>>, overrides: BTreeMap<String, String>, shared: Arc<EngineShared>) -> Result<Self> {
         let properties = Properties::new(defaults, overrides)?;
-        let ctx = SessionContext::new_with_config(properties.datafusion_config()?);
-        Ok(SessionEngine { ctx, properties })
+        let config = properties.datafusion_config()?;
+        let ctx = SessionContext::new_with_config(config);
+        continuous::register_functions(&ctx);
+        Ok(SessionEngine {
+            ctx,
+            properties,
+            shared,
+            tables: Mutex::new(BTreeMap::new()),
+            statement_set: Mutex::new(None),
+            materialized: Mutex::new(BTreeMap::new()),
+            closed: CancellationToken::new(),
+        })
     }
 
     /// Effective properties: defaults merged with the session's own.
@@ -100,10 +177,19 @@ impl SessionEngine {
         self.properties.format()
     }
 
+    /// Jobs and data roots this engine uses.
+    pub fn shared(&self) -> &Arc<EngineShared> {
+        &self.shared
+    }
+
     /// Parse, plan and establish one statement.
     pub async fn execute(&self, sql: &str, options: &StatementOptions) -> Result<Prepared> {
-        if let Some(setting) = statement::parse_setting(sql)? {
-            return self.apply_setting(setting);
+        let statement = dialect::parse(sql)?;
+        if options.configure_only && !configures_session(&statement) {
+            return Err(GatewayError::Sql(format!(
+                "Unsupported statement for configuring session: {}\nOnly SET, RESET, CREATE, DROP, ALTER and USE statements configure a session.",
+                sql.trim()
+            )));
         }
         let ctx = if options.config.is_empty() {
             self.ctx.clone()
@@ -112,6 +198,75 @@ impl SessionEngine {
             settings::apply_datafusion(state.config_mut().options_mut(), &options.config)?;
             SessionContext::new_with_state(state)
         };
+        if self.statement_set_open() {
+            return match statement {
+                FlinkStatement::Insert { sql, .. } => self.buffer_insert(sql),
+                FlinkStatement::End => self.end_statement_set(&ctx).await,
+                _ => Err(GatewayError::Sql(
+                    "Only 'INSERT/CREATE TABLE AS' statement is allowed in Statement Set or use 'END' statement to submit Statement Set.".into(),
+                )),
+            };
+        }
+        self.run(&ctx, statement, options).await
+    }
+
+    async fn run(&self, ctx: &SessionContext, statement: FlinkStatement, options: &StatementOptions) -> Result<Prepared> {
+        use FlinkStatement as S;
+        match statement {
+            S::Query(sql) => self.query(ctx, &sql).await,
+            S::Insert { table, sql } => self.insert(ctx, &table, &sql).await,
+            S::Passthrough(sql) => self.passthrough(ctx, &sql, options).await,
+            S::CreateTable(ddl) => self.create_table_statement(ddl).await,
+            S::CreateView { name, if_not_exists, or_replace, columns, query, .. } => self.create_view(&name, if_not_exists, or_replace, &columns, &query).await,
+            S::DropTable { name, if_exists, .. } => self.drop_relation(&name, if_exists, false).await,
+            S::DropView { name, if_exists, .. } => self.drop_relation(&name, if_exists, true).await,
+            S::AlterTableRename { name, new_name } => self.rename_table(&name, &new_name).await,
+            S::AlterTableSet { name, options } => self.alter_options(&name, &options, &[]).await,
+            S::AlterTableReset { name, keys } => self.alter_options(&name, &BTreeMap::new(), &keys).await,
+            S::CreateDatabase { name, if_not_exists, .. } => self.create_database(&name, if_not_exists),
+            S::DropDatabase { name, if_exists, cascade } => self.drop_database(&name, if_exists, cascade),
+            S::CreateCatalog { name, options } => self.create_catalog(&name, &options),
+            S::DropCatalog { name, if_exists } => self.drop_catalog(&name, if_exists),
+            S::UseCatalog(name) => self.use_catalog(&name),
+            S::UseDatabase(name) => self.use_database(&name),
+            S::ShowCatalogs => self.show_catalogs(),
+            S::ShowCurrentCatalog => self.show_current_catalog(),
+            S::ShowCurrentDatabase => self.show_current_database(),
+            S::ShowDatabases { catalog } => self.show_databases(catalog.as_deref()),
+            S::ShowTables { from, like } => self.show_tables(from.as_ref(), like.as_ref(), false).await,
+            S::ShowViews { from, like } => self.show_tables(from.as_ref(), like.as_ref(), true).await,
+            S::ShowFunctions { user_only, like } => self.show_functions(user_only, like.as_ref()),
+            S::ShowColumns { table, like } => self.describe(&table, like.as_ref()).await,
+            S::ShowCreateTable(name) => self.show_create(&name, false).await,
+            S::ShowCreateView(name) => self.show_create(&name, true).await,
+            S::ShowJobs => self.show_jobs(),
+            S::StopJob { id, .. } => {
+                self.shared.jobs.stop(&id).await?;
+                Ok(ok_result())
+            }
+            S::Describe { name, .. } => self.describe(&name, None).await,
+            S::Explain { statement, .. } => self.explain(ctx, &statement).await,
+            S::BeginStatementSet => self.begin_statement_set(),
+            S::End => Err(GatewayError::Sql("No Statement Set to submit. 'END' statement should be used after 'BEGIN STATEMENT SET'.".into())),
+            S::ExecuteStatementSet(inserts) => self.statement_set(ctx, inserts).await,
+            S::Execute(inner) => Box::pin(self.execute(&inner, options)).await,
+            S::Set(None) => self.list_settings(),
+            S::Set(Some((key, value))) => {
+                self.properties.set(&self.ctx, &key, &value)?;
+                Ok(Prepared { kind: "set", ..ok_result() })
+            }
+            S::Reset(key) => {
+                self.properties.reset(&self.ctx, key.as_deref())?;
+                Ok(Prepared { kind: "set", ..ok_result() })
+            }
+            S::CreateMaterializedTable(def) => self.create_materialized(def).await,
+            S::AlterMaterializedTable { name, action } => self.alter_materialized(&name, &action),
+            S::DropMaterializedTable { name, if_exists } => self.drop_materialized(&name, if_exists).await,
+        }
+    }
+
+    /// Plain DataFusion SQL that the Flink dialect has no form for.
+    async fn passthrough(&self, ctx: &SessionContext, sql: &str, options: &StatementOptions) -> Result<Prepared> {
         let state = ctx.state();
         let dialect = state.config().options().sql_parser.dialect;
         let parsed = state.sql_to_statement(sql, &dialect).map_err(from_datafusion)?;
@@ -132,109 +287,70 @@ impl SessionEngine {
                 let rows = stream.map(|batch| batch.map(Rows::inserts).map_err(from_datafusion)).boxed();
                 Ok(Prepared {
                     schema,
-                    shape: ResultShape {
-                        is_query,
-                        has_content: true,
-                        job_id: is_query.then(new_job_id),
-                    },
+                    shape: ResultShape { is_query, has_content: true, job_id: is_query.then(new_job_id) },
                     rows: PreparedRows::Stream(rows),
                     kind: if is_query { "query" } else { "show" },
+                    log: None,
                 })
             }
             StatementKind::Dml => {
                 frame.collect().await.map_err(from_datafusion)?;
-                let job_id = new_job_id();
-                Ok(Prepared {
-                    kind: "dml",
-                    ..single_column("job id", vec![Some(job_id.clone())], ResultShape {
-                        is_query: false,
-                        has_content: true,
-                        job_id: Some(job_id),
-                    })
-                })
+                Ok(job_result(&new_job_id()))
             }
             StatementKind::Command => {
                 frame.collect().await.map_err(from_datafusion)?;
-                Ok(Prepared { kind: "command", ..ok_result() })
-            }
-        }
-    }
-
-    fn apply_setting(&self, setting: Setting) -> Result<Prepared> {
-        match setting {
-            Setting::List => {
-                let props = self.properties.effective();
-                let schema = Arc::new(Schema::new(vec![
-                    Field::new("key", DataType::Utf8, true),
-                    Field::new("value", DataType::Utf8, true),
-                ]));
-                let keys: ArrayRef = Arc::new(StringArray::from_iter_values(props.keys()));
-                let values: ArrayRef = Arc::new(StringArray::from_iter_values(props.values()));
-                let batch = RecordBatch::try_new(schema.clone(), vec![keys, values])
-                    .map_err(|e| GatewayError::Internal(e.to_string()))?;
-                Ok(Prepared {
-                    schema,
-                    shape: ResultShape { is_query: false, has_content: true, job_id: None },
-                    rows: PreparedRows::Materialized(vec![Rows::inserts(batch)]),
-                    kind: "set",
-                })
-            }
-            Setting::Set(key, value) => {
-                self.properties.set(&self.ctx, &key, &value)?;
-                Ok(ok_result())
-            }
-            Setting::Reset(key) => {
-                self.properties.reset(&self.ctx, Some(&key))?;
-                Ok(ok_result())
-            }
-            Setting::ResetAll => {
-                self.properties.reset(&self.ctx, None)?;
                 Ok(ok_result())
             }
         }
     }
 
-    /// Names known to the session's catalog (catalogs, schemas, tables, columns),
-    /// for statement completion.
-    pub async fn catalog_names(&self) -> Vec<String> {
-        let mut names = Vec::new();
-        for catalog_name in self.ctx.catalog_names() {
-            let Some(catalog) = self.ctx.catalog(&catalog_name) else { continue };
-            for schema_name in catalog.schema_names() {
-                let Some(schema) = catalog.schema(&schema_name) else { continue };
-                for table_name in schema.table_names() {
-                    if let Ok(Some(table)) = schema.table(&table_name).await {
-                        names.extend(table.schema().fields().iter().map(|f| f.name().clone()));
-                    }
-                    names.push(table_name);
-                }
-                names.push(schema_name);
-            }
-            names.push(catalog_name);
+    /// `SET` alone: every effective property, sorted by key.
+    fn list_settings(&self) -> Result<Prepared> {
+        let props = self.properties.effective();
+        let mut listing = results::listing(vec![
+            results::Column::Text("key", props.keys().cloned().map(Some).collect()),
+            results::Column::Text("value", props.values().cloned().map(Some).collect()),
+        ])?;
+        listing.kind = "set";
+        Ok(listing)
+    }
+
+    /// What completion needs of the session's catalog: all catalogs, the
+    /// databases of the current catalog, and the tables of the current
+    /// database with their columns.
+    pub async fn catalog_view(&self) -> complete::CatalogView {
+        let (current_catalog, current_database) = self.current();
+        let mut view = complete::CatalogView { catalogs: self.ctx.catalog_names(), current_catalog, current_database, ..complete::CatalogView::default() };
+        let Some(catalog) = self.ctx.catalog(&view.current_catalog) else { return view };
+        view.databases = catalog.schema_names();
+        let Some(schema) = catalog.schema(&view.current_database) else { return view };
+        for table_name in schema.table_names() {
+            let columns = match schema.table(&table_name).await {
+                Ok(Some(table)) => table.schema().fields().iter().map(|f| f.name().clone()).collect(),
+                _ => Vec::new(),
+            };
+            view.tables.push((table_name, columns));
         }
-        names.sort();
-        names.dedup();
-        names
+        view
+    }
+
+    /// SHOW JOBS: every running and recently finished job.
+    fn show_jobs(&self) -> Result<Prepared> {
+        let jobs = self.shared.jobs.list();
+        let time = |t: std::time::SystemTime| chrono::DateTime::<chrono::Utc>::from(t).format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
+        results::listing(vec![
+            results::Column::Text("job id", jobs.iter().map(|j| Some(j.id.clone())).collect()),
+            results::Column::Text("job name", jobs.iter().map(|j| Some(j.name.clone())).collect()),
+            results::Column::Text("status", jobs.iter().map(|j| Some(j.status().name().to_string())).collect()),
+            results::Column::Text("start time", jobs.iter().map(|j| Some(time(j.start_time))).collect()),
+        ])
     }
 }
 
-/// A fresh 32-hex-digit job id.
-fn new_job_id() -> String {
-    Uuid::new_v4().simple().to_string()
-}
-
-/// The acknowledgement of a command: one `result` column holding `OK`.
-fn ok_result() -> Prepared {
-    single_column("result", vec![Some("OK".to_string())], ResultShape { is_query: false, has_content: false, job_id: None })
-}
-
-/// A one-column string result held in memory.
-fn single_column(name: &str, values: Vec<Option<String>>, shape: ResultShape) -> Prepared {
-    let schema = Arc::new(Schema::new(vec![Field::new(name, DataType::Utf8, true)]));
-    let column: ArrayRef = Arc::new(StringArray::from(values));
-    let rows = match RecordBatch::try_new(schema.clone(), vec![column]) {
-        Ok(batch) => vec![Rows::inserts(batch)],
-        Err(_) => Vec::new(),
-    };
-    Prepared { schema, shape, rows: PreparedRows::Materialized(rows), kind: "set" }
+/// An engine with default properties, no data roots and its own job
+/// registry, for unit tests.
+#[cfg(test)]
+pub fn test_engine() -> SessionEngine {
+    let shared = Arc::new(EngineShared { jobs: Arc::new(JobRegistry::default()), roots: DataRoots::new(Vec::new()).expect("no roots") });
+    SessionEngine::new(Arc::new(BTreeMap::new()), BTreeMap::new(), shared).expect("engine")
 }

@@ -80,7 +80,12 @@ impl Properties {
 
     /// The DataFusion configuration these properties describe.
     pub fn datafusion_config(&self) -> Result<SessionConfig> {
-        let mut config = SessionConfig::new().with_information_schema(true);
+        // Flink's names for the built-in catalog and database, and Flink's
+        // reading of `1.50` as a DECIMAL literal; both can be SET otherwise.
+        let mut config = SessionConfig::new()
+            .with_information_schema(true)
+            .with_default_catalog_and_schema(super::DEFAULT_CATALOG, super::DEFAULT_DATABASE);
+        config.options_mut().sql_parser.parse_float_as_decimal = true;
         apply_datafusion(config.options_mut(), &self.effective())?;
         Ok(config)
     }
@@ -141,6 +146,20 @@ pub fn apply_datafusion(options: &mut ConfigOptions, properties: &BTreeMap<Strin
 
 /// Refuse values the gateway itself interprets and cannot use.
 fn check(key: &str, value: &str) -> Result<()> {
+    let one_of = |allowed: &[&str]| {
+        if allowed.iter().any(|a| a.eq_ignore_ascii_case(value)) {
+            Ok(())
+        } else {
+            Err(GatewayError::bad_request(format!("Invalid value for property '{key}': '{value}'. Allowed values: {}.", allowed.join(", "))))
+        }
+    };
+    match key {
+        super::query::RUNTIME_MODE => one_of(&["streaming", "batch"])?,
+        "table.sql-dialect" => one_of(&["default"])?,
+        "sql-client.execution.result-mode" => one_of(&["table", "changelog", "tableau"])?,
+        super::dml::DML_SYNC => one_of(&["true", "false"])?,
+        _ => {}
+    }
     if key == LOCAL_TIME_ZONE {
         FormatOptions::from_zone_name(value)
             .map_err(|e| GatewayError::bad_request(format!("Invalid property '{key}' = '{value}': {e}")))?;

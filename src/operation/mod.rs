@@ -8,9 +8,11 @@
 //! through [`Operation::transition`], which fires the cancel token (dropping
 //! the DataFusion stream stops the query) and releases the buffered rows.
 
+pub mod log;
 mod status;
 pub mod task;
 
+pub use log::OperationLog;
 pub use status::OperationStatus;
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -45,6 +47,8 @@ pub struct Operation {
     counted: AtomicBool,
     /// Wakes those waiting for a status change (a long-poll on a result not ready yet).
     changed: tokio::sync::Notify,
+    /// What the statement printed (e.g. the job of an INSERT into `print`).
+    log: OnceLock<Arc<OperationLog>>,
     /// Mutable state.
     state: Mutex<State>,
 }
@@ -95,6 +99,7 @@ impl Operation {
             statement,
             metrics,
             kind: OnceLock::new(),
+            log: OnceLock::new(),
             counted: AtomicBool::new(false),
             submitted: Instant::now(),
             cancel: CancellationToken::new(),
@@ -296,6 +301,16 @@ impl Operation {
             ))),
             OperationStatus::Closed => Err(GatewayError::OperationNotFound(self.handle)),
         }
+    }
+
+    /// Attach the log the statement writes to.
+    pub fn set_log(&self, log: Arc<OperationLog>) {
+        let _ = self.log.set(log);
+    }
+
+    /// What the statement printed so far (empty for most statements).
+    pub fn log(&self) -> Arc<OperationLog> {
+        self.log.get().cloned().unwrap_or_default()
     }
 
     /// Status and progress.

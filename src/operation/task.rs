@@ -32,8 +32,11 @@ pub async fn execute(op: Arc<Operation>, engine: Arc<SessionEngine>, options: St
         Err(error) => {
             op.fail(error);
         }
-        Ok(Prepared { schema, shape, rows, kind }) => {
+        Ok(Prepared { schema, shape, rows, kind, log }) => {
             op.set_kind(kind);
+            if let Some(log) = log {
+                op.set_log(log);
+            }
             let result = Arc::new(ResultSet::new(schema, shape, limits));
             match rows {
                 PreparedRows::Stream(stream) => {

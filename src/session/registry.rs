@@ -13,7 +13,7 @@ use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
 use super::Session;
-use crate::engine::SessionEngine;
+use crate::engine::{EngineShared, SessionEngine};
 use crate::error::{GatewayError, Result};
 use crate::metrics::Metrics;
 use crate::result::ResultLimits;
@@ -78,17 +78,20 @@ pub struct SessionRegistry {
     result_limits: ResultLimits,
     /// Gateway counters, handed to every session.
     metrics: Arc<Metrics>,
+    /// Jobs and data roots, handed to every session's engine.
+    shared: Arc<EngineShared>,
 }
 
 impl SessionRegistry {
     /// An empty registry.
-    pub fn new(limits: SessionLimits, defaults: BTreeMap<String, String>, result_limits: ResultLimits, metrics: Arc<Metrics>) -> Self {
+    pub fn new(limits: SessionLimits, defaults: BTreeMap<String, String>, result_limits: ResultLimits, metrics: Arc<Metrics>, shared: Arc<EngineShared>) -> Self {
         SessionRegistry {
             state: Mutex::new(State::default()),
             limits,
             defaults: Arc::new(defaults),
             result_limits,
             metrics,
+            shared,
         }
     }
 
@@ -124,7 +127,7 @@ impl SessionRegistry {
                 )));
             }
         }
-        let engine = SessionEngine::new(self.defaults.clone(), properties)?;
+        let engine = SessionEngine::new(self.defaults.clone(), properties, self.shared.clone())?;
         let session = Session::open(name, engine, self.limits, self.result_limits, self.metrics.clone());
         let mut state = self.lock();
         if self.limits.max_sessions > 0 && state.sessions.len() >= self.limits.max_sessions {

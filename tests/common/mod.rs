@@ -15,6 +15,8 @@ pub struct TestServer {
     pub base: String,
     /// Shared HTTP client.
     pub http: reqwest::Client,
+    /// The data root filesystem tables may use: a fresh directory per server.
+    pub data: std::path::PathBuf,
     shutdown: Option<oneshot::Sender<()>>,
 }
 
@@ -23,6 +25,7 @@ impl Drop for TestServer {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
+        let _ = std::fs::remove_dir_all(&self.data);
     }
 }
 
@@ -35,6 +38,10 @@ pub async fn start_server() -> TestServer {
 pub async fn start_server_with(props: &[(&str, &str)]) -> TestServer {
     let mut map: BTreeMap<String, String> = props.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
     map.insert("sql-gateway.endpoint.rest.port".into(), "0".into());
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let data = std::env::temp_dir().join(format!("sluicegate-test-{}-{n}", std::process::id()));
+    map.entry("sluicegate.data-roots".into()).or_insert_with(|| data.display().to_string());
     let settings = Settings::from_properties(&map).expect("valid test settings");
     let listener = sluicegate::server::bind(&settings).await.expect("bind");
     let addr = listener.local_addr().unwrap();
@@ -45,6 +52,7 @@ pub async fn start_server_with(props: &[(&str, &str)]) -> TestServer {
     TestServer {
         base: format!("http://{addr}"),
         http: reqwest::Client::builder().timeout(Duration::from_secs(60)).build().unwrap(),
+        data,
         shutdown: Some(tx),
     }
 }
@@ -174,6 +182,66 @@ impl TestServer {
             .flat_map(|p| p["results"]["data"].as_array().cloned().unwrap_or_default())
             .map(|row| row["fields"].clone())
             .collect()
+    }
+}
+
+impl TestServer {
+    /// Run a statement and expect it to fail: its error message.
+    pub async fn failure(&self, session: &str, sql: &str) -> String {
+        let op = self.submit("", session, sql).await;
+        let st = self.wait_status(session, &op, &["ERROR", "FINISHED"]).await;
+        assert_eq!(st["status"], "ERROR", "{sql} should fail");
+        let a = self.get(&format!("/sessions/{session}/operations/{op}/result/0")).await;
+        assert!(a.status.is_client_error(), "{sql}: {}", a.text);
+        error_message(&a)
+    }
+
+    /// Column names of a statement's result.
+    pub async fn columns(&self, session: &str, sql: &str) -> Vec<String> {
+        let op = self.submit("", session, sql).await;
+        let pages = self.pages("", session, &op, "rowFormat=JSON").await;
+        pages[0]["results"]["columns"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap().to_string()).collect()
+    }
+
+    /// Page a result that may never end (a continuous query) until `enough`
+    /// says so, with `waitMs` long-polls: every row as (kind, fields).
+    pub async fn follow(&self, session: &str, op: &str, format: &str, enough: impl Fn(&[(String, Value)]) -> bool) -> Vec<(String, Value)> {
+        let start = format!("/sessions/{session}/operations/{op}/result/0?rowFormat={format}");
+        self.follow_from(start, enough).await.0
+    }
+
+    /// [`Self::follow`] from a result URI; also answers where to go on
+    /// (`None` at EOS).
+    pub async fn follow_from(&self, start: String, enough: impl Fn(&[(String, Value)]) -> bool) -> (Vec<(String, Value)>, Option<String>) {
+        let mut uri = Some(start);
+        let mut rows = Vec::new();
+        let started = Instant::now();
+        while let Some(current) = uri.clone() {
+            if enough(&rows) {
+                break;
+            }
+            assert!(started.elapsed() < Duration::from_secs(60), "not enough rows after 60 s: {} so far", rows.len());
+            let a = self.get(&format!("{current}&waitMs=200")).await;
+            assert_eq!(a.status, 200, "{current}: {}", a.text);
+            for row in a.json["results"]["data"].as_array().cloned().unwrap_or_default() {
+                rows.push((row["kind"].as_str().unwrap_or_default().to_string(), row["fields"].clone()));
+            }
+            uri = a.json["nextResultUri"].as_str().map(str::to_string);
+        }
+        (rows, uri)
+    }
+
+    /// Wait until `SHOW JOBS` lists the job with `status`.
+    pub async fn wait_job(&self, session: &str, job_id: &str, status: &str) {
+        let start = Instant::now();
+        loop {
+            let jobs = self.rows(session, "SHOW JOBS").await;
+            if jobs.iter().any(|j| j[0] == job_id && j[2] == status) {
+                return;
+            }
+            assert!(start.elapsed() < Duration::from_secs(30), "job {job_id} not {status}: {jobs:?}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 }
 

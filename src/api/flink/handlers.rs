@@ -238,20 +238,48 @@ fn strip_row_format(raw: &str) -> String {
     raw.split('&').filter(|p| !p.starts_with("rowFormat=")).collect::<Vec<_>>().join("&")
 }
 
+#[utoipa::path(get, path = "/sessions/{session_handle}/operations/{operation_handle}/log", tag = "operations",
+    params(("session_handle" = Uuid, Path, description = "Session handle"), ("operation_handle" = Uuid, Path, description = "Operation handle")),
+    responses((status = 200, description = "What the operation printed so far", body = OperationLogResponse),
+        (status = 400, description = "Bad handle", body = ErrorResponse),
+        (status = 404, description = "Unknown session or operation", body = ErrorResponse)))]
+/// The operation's log (an extension over Flink's API): lines written by a
+/// `print` sink of the job an INSERT started.
+pub async fn operation_log(_version: ApiVersion, session: Uuid, operation: Uuid, gw: Arc<Gateway>) -> Reply {
+    let (lines, dropped) = gw.operation_log(session, operation).map_err(reject)?;
+    Ok(json_ok(&OperationLogResponse { lines, dropped }))
+}
+
 #[utoipa::path(post, path = "/sessions/{session_handle}/scripts", tag = "operations",
     params(("session_handle" = Uuid, Path, description = "Session handle")),
-    request_body(content = Option<DeployScriptRequest>, content_type = "application/json"),
-    responses((status = 400, description = "Not supported yet", body = ErrorResponse)))]
-/// Deploy a script (v4): not supported yet.
-pub async fn deploy_script(_version: ApiVersion, _session: Uuid) -> Reply {
-    Err(reject(GatewayError::Unsupported("Deploying scripts is not supported by this gateway yet.".into())))
+    request_body(content = DeployScriptRequest, content_type = "application/json"),
+    responses((status = 200, description = "The script runs as a background application", body = DeployScriptResponse),
+        (status = 400, description = "No script, both script and URI, an unreadable URI, or a statement that does not parse", body = ErrorResponse),
+        (status = 404, description = "Unknown session", body = ErrorResponse),
+        (status = 413, description = "Body too large", body = ErrorResponse)))]
+/// Deploy a script (v4): its statements run one after another as one
+/// background application, visible in `SHOW JOBS`.
+pub async fn deploy_script(_version: ApiVersion, session: Uuid, gw: Arc<Gateway>, body: DeployScriptRequest) -> Reply {
+    let config = body.execution_config.unwrap_or_default();
+    let cluster_id = gw.deploy_script(session, body.script, body.script_uri, config).map_err(reject)?;
+    Ok(json_ok(&DeployScriptResponse { cluster_id }))
 }
 
 #[utoipa::path(post, path = "/v3/sessions/{session_handle}/materialized-tables/{identifier}/refresh", tag = "operations",
-    params(("session_handle" = Uuid, Path, description = "Session handle"), ("identifier" = String, Path, description = "Materialized table identifier")),
+    params(("session_handle" = Uuid, Path, description = "Session handle"), ("identifier" = String, Path, description = "Materialized table identifier, e.g. `cat`.`db`.`mt`")),
     request_body(content = Option<RefreshMaterializedTableRequest>, content_type = "application/json"),
-    responses((status = 400, description = "Not supported yet", body = ErrorResponse)))]
-/// Refresh a materialized table (v3 only): not supported yet.
-pub async fn refresh_materialized_table(_version: ApiVersion, _session: Uuid, _identifier: String) -> Reply {
-    Err(reject(GatewayError::Unsupported("Materialized tables are not supported by this gateway yet.".into())))
+    responses((status = 200, description = "The refresh runs as an operation; its result is the refresh job's id and cluster info", body = ExecuteStatementResponse),
+        (status = 400, description = "Malformed body or identifier", body = ErrorResponse),
+        (status = 404, description = "Unknown session", body = ErrorResponse),
+        (status = 413, description = "Body too large", body = ErrorResponse),
+        (status = 429, description = "Too many open operations in the session", body = ErrorResponse)))]
+/// Refresh a materialized table (v3 only): answers the operation running it.
+pub async fn refresh_materialized_table(_version: ApiVersion, session: Uuid, identifier: String, gw: Arc<Gateway>, body: RefreshMaterializedTableRequest) -> Reply {
+    let partitions = body.static_partitions.unwrap_or_default();
+    // Flink's client sends the identifier's backticks raw; they arrive percent-encoded.
+    let identifier = percent_encoding::percent_decode_str(&identifier)
+        .decode_utf8()
+        .map_err(|_| reject(GatewayError::bad_request("The materialized table identifier is not valid UTF-8.")))?;
+    let handle = gw.refresh_materialized_table(session, &identifier, &partitions).map_err(reject)?;
+    Ok(json_ok(&ExecuteStatementResponse { operation_handle: handle.to_string() }))
 }

@@ -52,12 +52,15 @@ pub fn routes(gw: Arc<Gateway>, max_body: u64) -> BoxedFilter<(Response,)> {
         .and(json_body::<ExecuteStatementRequest>(max_body, "ExecuteStatementRequestBody")).and_then(h::execute_statement);
     let status = get().and(versions(V1, V4)).and(operations()).and(path("status")).and(end()).and(gw.clone()).and_then(h::operation_status);
     let cancel = post().and(versions(V1, V4)).and(operations()).and(path("cancel")).and(end()).and(gw.clone()).and_then(h::cancel_operation);
+    let log = get().and(versions(V1, V4)).and(operations()).and(path("log")).and(end()).and(gw.clone()).and_then(h::operation_log);
     let close = delete().and(versions(V1, V4)).and(operations()).and(path("close")).and(end()).and(gw.clone()).and_then(h::close_operation);
     let fetch = get().and(versions(V1, V4)).and(operations()).and(path("result")).and(token()).and(end()).and(raw_query()).and(gw.clone())
         .and_then(h::fetch_results);
     let refresh = post().and(versions(V3, V3)).and(sessions()).and(path("materialized-tables")).and(path::param::<String>())
-        .and(path("refresh")).and(end()).and_then(h::refresh_materialized_table);
-    let scripts = post().and(versions(V4, V4)).and(sessions()).and(path("scripts")).and(end()).and_then(h::deploy_script);
+        .and(path("refresh")).and(end()).and(gw.clone())
+        .and(json_body::<RefreshMaterializedTableRequest>(max_body, "RefreshMaterializedTableRequestBody")).and_then(h::refresh_materialized_table);
+    let scripts = post().and(versions(V4, V4)).and(sessions()).and(path("scripts")).and(end()).and(gw.clone())
+        .and(json_body::<DeployScriptRequest>(max_body, "DeployScriptRequestBody")).and_then(h::deploy_script);
 
     api_versions
         .or(info).unify()
@@ -71,6 +74,7 @@ pub fn routes(gw: Arc<Gateway>, max_body: u64) -> BoxedFilter<(Response,)> {
         .or(status).unify()
         .or(cancel).unify()
         .or(close).unify()
+        .or(log).unify()
         .or(fetch).unify()
         .or(refresh).unify()
         .or(scripts).unify()

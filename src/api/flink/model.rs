@@ -308,6 +308,24 @@ pub struct RefreshMaterializedTableRequest {
     pub execution_config: Option<BTreeMap<String, String>>,
 }
 
+/// `GET /sessions/:s/operations/:o/log` (an extension): what the operation
+/// printed, e.g. the rows an INSERT wrote into a `print` table.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct OperationLogResponse {
+    /// The kept lines, oldest first.
+    pub lines: Vec<String>,
+    /// Older lines dropped to keep the log bounded.
+    pub dropped: u64,
+}
+
+/// The answer to a deployed script: the id of the application running it.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct DeployScriptResponse {
+    /// The application's id; `SHOW JOBS` lists it with its progress.
+    #[serde(rename = "clusterID")]
+    pub cluster_id: String,
+}
+
 /// Every failure: `errors` is the only key.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ErrorResponse {

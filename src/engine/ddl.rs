@@ -1,0 +1,314 @@
+//! Table and view DDL in Flink's syntax: `CREATE TABLE ... WITH (...)` over
+//! the connectors, computed columns and watermarks, views, DROP and ALTER.
+//!
+//! A table without `WITH` options is an in-memory table (DataFusion's
+//! `MemTable`): Flink would ask for a connector, but a scratch table that
+//! INSERT can fill is what users of a single gateway expect.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
+use datafusion::catalog::{Session, TableProvider};
+use datafusion::common::DFSchema;
+use datafusion::datasource::{provider_as_source, MemTable, TableType, ViewTable};
+use datafusion::error::Result as DfResult;
+use datafusion::logical_expr::{col, Expr, LogicalPlanBuilder, TableProviderFilterPushDown};
+use datafusion::physical_plan::ExecutionPlan;
+
+use super::catalog::{quoted, TableKey, TableMeta};
+use super::connector::{create_table, TableSpec};
+use super::dialect::{ColumnKind, CreateTable, Name};
+use super::errors::from_datafusion;
+use super::results::ok_result;
+use super::{Prepared, SessionEngine};
+use crate::error::{GatewayError, Result};
+
+/// A connector table with computed columns: scans run the projection that
+/// computes them; the table still lists as a table, not a view.
+#[derive(Debug)]
+struct ComputedTable {
+    /// The projection over the connector table.
+    view: ViewTable,
+}
+
+#[async_trait]
+impl TableProvider for ComputedTable {
+    fn schema(&self) -> SchemaRef {
+        self.view.schema()
+    }
+    fn table_type(&self) -> TableType {
+        TableType::Base
+    }
+    fn supports_filters_pushdown(&self, filters: &[&Expr]) -> DfResult<Vec<TableProviderFilterPushDown>> {
+        self.view.supports_filters_pushdown(filters)
+    }
+    async fn scan(&self, state: &dyn Session, projection: Option<&Vec<usize>>, filters: &[Expr], limit: Option<usize>) -> DfResult<Arc<dyn ExecutionPlan>> {
+        self.view.scan(state, projection, filters, limit).await
+    }
+}
+
+/// Flink's DDL text for a table created through Flink DDL.
+pub fn render_create_table(key: &TableKey, ddl: &CreateTable) -> String {
+    let mut lines: Vec<String> = ddl
+        .columns
+        .iter()
+        .map(|c| {
+            let body = match &c.kind {
+                ColumnKind::Physical(ty) => ty.sql(),
+                ColumnKind::Computed { expr } => format!("AS {expr}"),
+                ColumnKind::Metadata { ty, key, is_virtual } => {
+                    format!("{} METADATA{}{}", ty.sql(), key.as_ref().map(|k| format!(" FROM '{k}'")).unwrap_or_default(), if *is_virtual { " VIRTUAL" } else { "" })
+                }
+            };
+            let comment = c.comment.as_ref().map(|x| format!(" COMMENT '{}'", x.replace('\'', "''"))).unwrap_or_default();
+            format!("  `{}` {body}{comment}", c.name)
+        })
+        .collect();
+    if let Some(w) = &ddl.watermark {
+        lines.push(format!("  WATERMARK FOR `{}` AS {}", w.column, w.expr));
+    }
+    if !ddl.primary_key.is_empty() {
+        let cols: Vec<String> = ddl.primary_key.iter().map(|c| format!("`{c}`")).collect();
+        lines.push(format!("  CONSTRAINT `PK_{}` PRIMARY KEY ({}) NOT ENFORCED", ddl.primary_key.join("_"), cols.join(", ")));
+    }
+    let mut text = format!("CREATE TABLE {} (\n{}\n)", quoted(key), lines.join(",\n"));
+    if let Some(comment) = &ddl.comment {
+        text.push_str(&format!("\nCOMMENT '{}'", comment.replace('\'', "''")));
+    }
+    if !ddl.partitioned_by.is_empty() {
+        let cols: Vec<String> = ddl.partitioned_by.iter().map(|c| format!("`{c}`")).collect();
+        text.push_str(&format!("\nPARTITIONED BY ({})", cols.join(", ")));
+    }
+    if !ddl.options.is_empty() {
+        let options: Vec<String> = ddl.options.iter().map(|(k, v)| format!("  '{k}' = '{}'", v.replace('\'', "''"))).collect();
+        text.push_str(&format!("\nWITH (\n{}\n)", options.join(",\n")));
+    }
+    text.push('\n');
+    text
+}
+
+impl SessionEngine {
+    /// Register `provider` as `key`, with its Flink definition.
+    pub(super) fn register(&self, key: &TableKey, provider: Arc<dyn TableProvider>, meta: TableMeta) -> Result<()> {
+        let schema = self
+            .ctx
+            .catalog(&key.0)
+            .and_then(|c| c.schema(&key.1))
+            .ok_or_else(|| GatewayError::Sql(format!("Database {} does not exist in Catalog {}.", key.1, key.0)))?;
+        schema.register_table(key.2.clone(), provider).map_err(from_datafusion)?;
+        if let Ok(mut tables) = self.tables.lock() {
+            tables.insert(key.clone(), meta);
+        }
+        Ok(())
+    }
+
+    /// Remove `key` from its database and forget its definition.
+    pub(super) fn deregister(&self, key: &TableKey) -> Result<()> {
+        if let Some(schema) = self.ctx.catalog(&key.0).and_then(|c| c.schema(&key.1)) {
+            schema.deregister_table(&key.2).map_err(from_datafusion)?;
+        }
+        if let Ok(mut tables) = self.tables.lock() {
+            tables.remove(key);
+        }
+        self.forget_materialized(key);
+        Ok(())
+    }
+
+    /// The physical schema a definition declares.
+    fn physical_schema(ddl: &CreateTable) -> Result<SchemaRef> {
+        let mut fields = Vec::new();
+        for column in &ddl.columns {
+            match &column.kind {
+                ColumnKind::Physical(ty) => fields.push(Field::new(&column.name, ty.to_arrow(), ty.nullable() && !ddl.primary_key.contains(&column.name))),
+                ColumnKind::Computed { .. } => {}
+                ColumnKind::Metadata { .. } => {
+                    return Err(GatewayError::Sql(format!(
+                        "Metadata column `{}` is not supported: the connectors of this gateway expose no metadata.",
+                        column.name
+                    )));
+                }
+            }
+        }
+        Ok(Arc::new(Schema::new(fields)))
+    }
+
+    /// The provider for a definition: its connector (or memory), plus computed columns.
+    pub(super) fn build_table(&self, key: &TableKey, ddl: &CreateTable, physical: SchemaRef) -> Result<Arc<dyn TableProvider>> {
+        for pk in &ddl.primary_key {
+            if !ddl.columns.iter().any(|c| &c.name == pk) {
+                return Err(GatewayError::Sql(format!("Invalid primary key 'PK_{pk}'. Column '{pk}' does not exist.")));
+            }
+        }
+        let base: Arc<dyn TableProvider> = if ddl.options.is_empty() {
+            Arc::new(MemTable::try_new(physical.clone(), vec![vec![]]).map_err(from_datafusion)?)
+        } else {
+            create_table(&TableSpec { name: quoted(key), schema: physical.clone(), options: ddl.options.clone() }, &self.shared.roots)?
+        };
+        let computed: Vec<_> = ddl.columns.iter().filter(|c| matches!(c.kind, ColumnKind::Computed { .. })).collect();
+        let table = if computed.is_empty() {
+            base
+        } else {
+            let df_schema = DFSchema::try_from_qualified_schema(key.2.as_str(), &physical).map_err(from_datafusion)?;
+            let mut exprs = Vec::new();
+            for column in &ddl.columns {
+                match &column.kind {
+                    ColumnKind::Computed { expr } => {
+                        let parsed = self.ctx.parse_sql_expr(expr, &df_schema).map_err(|e| {
+                            GatewayError::Sql(format!("Invalid expression for computed column `{}`: {}", column.name, from_datafusion(e)))
+                        })?;
+                        exprs.push(parsed.alias(&column.name));
+                    }
+                    _ => exprs.push(col(datafusion::common::Column::new(Some(key.2.as_str()), &column.name))),
+                }
+            }
+            let plan = LogicalPlanBuilder::scan(key.2.as_str(), provider_as_source(base), None)
+                .and_then(|b| b.project(exprs))
+                .and_then(|b| b.build())
+                .map_err(from_datafusion)?;
+            Arc::new(ComputedTable { view: ViewTable::new(plan, None) })
+        };
+        if let Some(w) = &ddl.watermark {
+            let field = table.schema().field_with_name(&w.column).map(|f| f.data_type().clone()).map_err(|_| {
+                GatewayError::Sql(format!("The rowtime attribute field '{}' is not defined in the table schema, at line 1", w.column))
+            })?;
+            if !matches!(field, DataType::Timestamp(..)) {
+                return Err(GatewayError::Sql(format!(
+                    "Invalid data type of time field for watermark definition. The field must be of type TIMESTAMP(p) or TIMESTAMP_LTZ(p), the supported precision 'p' is from 0 to 3, but the time field type is {}",
+                    super::dialect::flink_type_of(&field)
+                )));
+            }
+        }
+        Ok(table)
+    }
+
+    /// Check `key` is free; `Ok(false)` when it exists and IF NOT EXISTS says to skip.
+    pub(super) async fn check_free(&self, key: &TableKey, if_not_exists: bool, or_replace: bool, what: &str) -> Result<bool> {
+        if self.lookup(key).await?.is_none() {
+            return Ok(true);
+        }
+        if or_replace {
+            self.deregister(key)?;
+            return Ok(true);
+        }
+        if if_not_exists {
+            return Ok(false);
+        }
+        Err(GatewayError::Sql(format!(
+            "Could not execute {what} in path {}: Table (or view) {} already exists in Catalog {}.",
+            quoted(key),
+            key.2,
+            key.0
+        )))
+    }
+
+    pub(super) async fn create_table_statement(&self, ddl: CreateTable) -> Result<Prepared> {
+        let key = self.table_key(&ddl.name)?;
+        let mut ddl = ddl;
+        if let Some(like) = ddl.like.clone() {
+            let source = self.table_key(&like)?;
+            let Some(TableMeta { ddl: Some(base), .. }) = self.meta(&source) else {
+                return Err(GatewayError::Sql(format!("Source table {} of LIKE is not a table created with Flink DDL.", quoted(&source))));
+            };
+            let mut columns = base.columns.clone();
+            columns.extend(ddl.columns.drain(..));
+            let mut options = base.options.clone();
+            options.extend(ddl.options.clone());
+            ddl.columns = columns;
+            ddl.options = options;
+            ddl.watermark = ddl.watermark.or(base.watermark.clone());
+        }
+        if ddl.as_query.is_some() {
+            return self.create_table_as(key, ddl).await;
+        }
+        if ddl.columns.is_empty() {
+            return Err(GatewayError::Sql(format!("Table {} declares no columns.", quoted(&key))));
+        }
+        if !self.check_free(&key, ddl.if_not_exists, ddl.or_replace, "CreateTable").await? {
+            return Ok(ok_result());
+        }
+        let physical = Self::physical_schema(&ddl)?;
+        let table = self.build_table(&key, &ddl, physical)?;
+        self.register(&key, table, TableMeta { ddl: Some(ddl), view_query: None })?;
+        Ok(ok_result())
+    }
+
+    pub(super) async fn create_view(&self, name: &Name, if_not_exists: bool, or_replace: bool, columns: &[String], query: &str) -> Result<Prepared> {
+        let key = self.table_key(name)?;
+        if !self.check_free(&key, if_not_exists, or_replace, "CreateView").await? {
+            return Ok(ok_result());
+        }
+        let sql = super::continuous::rewrite_window_tvfs(query)?;
+        let mut plan = self.ctx.state().create_logical_plan(&sql).await.map_err(from_datafusion)?;
+        if !columns.is_empty() {
+            let fields = plan.schema().columns();
+            if fields.len() != columns.len() {
+                return Err(GatewayError::Sql(format!("View {} names {} columns but its query has {}.", quoted(&key), columns.len(), fields.len())));
+            }
+            let exprs: Vec<Expr> = fields.into_iter().zip(columns).map(|(c, n)| col(c).alias(n)).collect();
+            plan = LogicalPlanBuilder::from(plan).project(exprs).and_then(|b| b.build()).map_err(from_datafusion)?;
+        }
+        let view = ViewTable::new(plan, Some(query.to_string()));
+        self.register(&key, Arc::new(view), TableMeta { ddl: None, view_query: Some(query.to_string()) })?;
+        Ok(ok_result())
+    }
+
+    /// DROP TABLE (`view == false`) or DROP VIEW.
+    pub(super) async fn drop_relation(&self, name: &Name, if_exists: bool, view: bool) -> Result<Prepared> {
+        let key = self.table_key(name)?;
+        let Some(provider) = self.lookup(&key).await? else {
+            if if_exists {
+                return Ok(ok_result());
+            }
+            let what = if view { "View" } else { "Table" };
+            return Err(GatewayError::Sql(format!("{what} with identifier '{}' does not exist.", quoted(&key))));
+        };
+        let is_view = self.is_view(&key, &provider);
+        if is_view != view {
+            let (is, use_) = if is_view { ("a view", "DROP VIEW") } else { ("a table", "DROP TABLE") };
+            return Err(GatewayError::Sql(format!("{} is {is}; use {use_}.", quoted(&key))));
+        }
+        self.deregister(&key)?;
+        Ok(ok_result())
+    }
+
+    pub(super) async fn rename_table(&self, name: &Name, new_name: &Name) -> Result<Prepared> {
+        let key = self.table_key(name)?;
+        let provider = self.existing(&key).await?;
+        let mut target = self.table_key(new_name)?;
+        if new_name.len() == 1 {
+            target = (key.0.clone(), key.1.clone(), new_name[0].clone());
+        }
+        if self.lookup(&target).await?.is_some() {
+            return Err(GatewayError::Sql(format!("Could not execute ALTER TABLE RENAME: table {} already exists.", quoted(&target))));
+        }
+        let mut meta = self.meta(&key).unwrap_or(TableMeta { ddl: None, view_query: None });
+        if let Some(ddl) = meta.ddl.as_mut() {
+            ddl.name = vec![target.0.clone(), target.1.clone(), target.2.clone()];
+        }
+        self.deregister(&key)?;
+        self.register(&target, provider, meta)?;
+        Ok(ok_result())
+    }
+
+    /// ALTER TABLE SET (`set`) or RESET (`reset`) of connector options: the
+    /// table is rebuilt with the new options, which are checked first.
+    pub(super) async fn alter_options(&self, name: &Name, set: &std::collections::BTreeMap<String, String>, reset: &[String]) -> Result<Prepared> {
+        let key = self.table_key(name)?;
+        self.existing(&key).await?;
+        let Some(TableMeta { ddl: Some(mut ddl), .. }) = self.meta(&key) else {
+            return Err(GatewayError::Sql(format!("ALTER TABLE SET/RESET needs a table created with connector options; {} has none.", quoted(&key))));
+        };
+        for k in reset {
+            if k == "connector" {
+                return Err(GatewayError::Sql("ALTER TABLE RESET does not support changing 'connector'".into()));
+            }
+            ddl.options.remove(k);
+        }
+        ddl.options.extend(set.clone());
+        let table = self.build_table(&key, &ddl, Self::physical_schema(&ddl)?)?;
+        self.deregister(&key)?;
+        self.register(&key, table, TableMeta { ddl: Some(ddl), view_query: None })?;
+        Ok(ok_result())
+    }
+}
