@@ -146,4 +146,9 @@ async fn configure_session_runs_flink_ddl_and_refuses_queries() {
     assert_eq!(server.rows(&s, "SELECT COUNT(*) FROM src").await, vec![json!([4])]);
     let a = server.post(&format!("/sessions/{s}/configure-session"), json!({ "statement": "SHOW TABLES;" })).await;
     assert_eq!(a.status, 400, "{}", a.text);
+    // One statement per call, as Flink: a script is refused as a whole.
+    let a = server.post(&format!("/sessions/{s}/configure-session"), json!({ "statement": "SET 'a' = '1'; SET 'b' = '2';" })).await;
+    assert_eq!(a.status, 400, "{}", a.text);
+    assert!(common::error_message(&a).contains("found: ;"), "{}", a.text);
+    assert!(!server.rows(&s, "SET").await.iter().any(|r| r[0] == "a"), "nothing of a refused script applies");
 }

@@ -156,6 +156,8 @@ async fn tumbling_and_hopping_windows_over_a_monitored_directory() {
     std::fs::write(dir.join("3.csv"), "ann,2024-01-01 00:00:03.000\ncid,2024-01-01 00:00:25.000\n").unwrap();
     let (rows, _) = server.follow_from(next.unwrap(), |rows| !rows.is_empty()).await;
     assert_eq!(rows.iter().map(|r| r.1.clone()).collect::<Vec<_>>(), vec![json!(["2024-01-01T00:00:10", "2024-01-01T00:00:20", "bob", 1])]);
+    let log = server.get(&format!("/sessions/{s}/operations/{op}/log")).await;
+    assert_eq!(log.json["lines"], json!(["dropped 1 late row(s) behind the watermark (1 in all)"]), "late rows are counted: {}", log.text);
     server.post(&format!("/sessions/{s}/operations/{op}/cancel"), json!({})).await;
 
     // HOP: 10 s windows every 5 s; each row lands in two windows.

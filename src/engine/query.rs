@@ -77,7 +77,21 @@ impl SessionEngine {
         if self.streaming()
             && let Some(changelog) = continuous::plan_changelog(ctx, plan.clone(), &|t: &str| self.watermark_of(t)).await?
         {
-            return Ok(Prepared { schema: changelog.schema, shape, rows: PreparedRows::Stream(changelog.rows), kind: "query", log: None });
+            // Rows dropped as late are reported in the operation's log as they happen.
+            let log = Arc::new(crate::operation::OperationLog::default());
+            let (late, reported) = (changelog.late_rows, log.clone());
+            let mut seen = 0u64;
+            let rows = changelog
+                .rows
+                .inspect(move |_| {
+                    let now = late.load(std::sync::atomic::Ordering::Relaxed);
+                    if now > seen {
+                        reported.push(format!("dropped {} late row(s) behind the watermark ({now} in all)", now - seen));
+                        seen = now;
+                    }
+                })
+                .boxed();
+            return Ok(Prepared { schema: changelog.schema, shape, rows: PreparedRows::Stream(rows), kind: "query", log: Some(log) });
         }
         let schema: SchemaRef = Arc::new(plan.schema().as_arrow().clone());
         let physical = physical_plan(ctx, plan).await?;
