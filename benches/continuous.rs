@@ -13,12 +13,10 @@
 
 mod support;
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use support::{mib, rss_bytes, Gateway, PageHead};
+use support::{mib, rss_bytes, Gateway, PageHead, PeakRss};
 
 async fn phase(gw: &Gateway, name: &str, sql: &str, seconds: u64) {
     let s = gw.open().await;
@@ -33,17 +31,7 @@ async fn phase(gw: &Gateway, name: &str, sql: &str, seconds: u64) {
     .await;
     tokio::time::sleep(Duration::from_millis(200)).await;
     let op = gw.submit(&s, sql).await;
-    let peak = Arc::new(AtomicU64::new(0));
-    let stop = Arc::new(AtomicBool::new(false));
-    let sampler = {
-        let (peak, stop) = (peak.clone(), stop.clone());
-        std::thread::spawn(move || {
-            while !stop.load(Ordering::Relaxed) {
-                peak.fetch_max(rss_bytes(), Ordering::Relaxed);
-                std::thread::sleep(Duration::from_millis(100));
-            }
-        })
-    };
+    let sampler = PeakRss::start(0, Duration::from_millis(100));
     let started = Instant::now();
     let mut uri = format!("/v4/sessions/{s}/operations/{op}/result/0?rowFormat=JSON");
     let (mut rows, mut pages, mut rss_10s) = (0u64, 0u64, 0u64);
@@ -62,14 +50,13 @@ async fn phase(gw: &Gateway, name: &str, sql: &str, seconds: u64) {
     let end = rss_bytes();
     let status: serde_json::Value = serde_json::from_slice(&gw.get(&format!("/v4/sessions/{s}/operations/{op}/status")).await.1).unwrap();
     gw.delete(&format!("/v4/sessions/{s}")).await;
-    stop.store(true, Ordering::Relaxed);
-    sampler.join().unwrap();
+    let peak = sampler.finish();
     println!(
         "{}",
         json!({
             "bench": "continuous", "phase": name, "seconds": started.elapsed().as_secs_f64(), "rows_read": rows, "pages": pages,
             "rows_produced": status["rowsProduced"], "buffered_rows": status["bufferedRows"],
-            "rss_10s_mib": mib(rss_10s), "rss_end_mib": mib(end), "rss_peak_mib": mib(peak.load(Ordering::Relaxed)),
+            "rss_10s_mib": mib(rss_10s), "rss_end_mib": mib(end), "rss_peak_mib": mib(peak),
             "rss_end_over_10s": end as f64 / rss_10s.max(1) as f64,
         })
     );

@@ -11,12 +11,11 @@
 mod support;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 use sluicegate::config::Settings;
-use support::{percentile, rss_bytes, Gateway, PageHead};
+use support::{percentile, rss_bytes, Gateway, PageHead, PeakRss};
 
 const SIX_COLUMNS: &str = "SELECT value AS big, CAST(value % 100000 AS INT) AS small, CAST(value AS DOUBLE) * 0.5 AS dbl, \
      lpad(CAST(value AS VARCHAR), 16, 'x') AS str, value % 2 = 0 AS flag, to_timestamp_millis(value) AS ts \
@@ -24,18 +23,8 @@ const SIX_COLUMNS: &str = "SELECT value AS big, CAST(value % 100000 AS INT) AS s
 
 /// (a) + (d): page a big result to EOS.
 async fn paging(gw: &Gateway, rows: u64) -> Value {
-    let peak = Arc::new(AtomicU64::new(rss_bytes()));
-    let stop = Arc::new(AtomicBool::new(false));
     let start_rss = rss_bytes();
-    let sampler = {
-        let (peak, stop) = (peak.clone(), stop.clone());
-        std::thread::spawn(move || {
-            while !stop.load(Ordering::Relaxed) {
-                peak.fetch_max(rss_bytes(), Ordering::Relaxed);
-                std::thread::sleep(Duration::from_millis(5));
-            }
-        })
-    };
+    let sampler = PeakRss::start(start_rss, Duration::from_millis(5));
     let s = gw.open().await;
     // Warm the engine (function registry, first plan) so the first row is not a cold start.
     let warm = gw.submit(&s, &SIX_COLUMNS.replace("{ROWS}", "10")).await;
@@ -60,8 +49,7 @@ async fn paging(gw: &Gateway, rows: u64) -> Value {
         }
     }
     let elapsed = started.elapsed().as_secs_f64();
-    stop.store(true, Ordering::Relaxed);
-    sampler.join().unwrap();
+    let peak = sampler.finish();
     gw.delete(&format!("/v4/sessions/{s}")).await;
     assert_eq!(seen, rows, "every row arrived");
     json!({
@@ -73,7 +61,7 @@ async fn paging(gw: &Gateway, rows: u64) -> Value {
         "mb_per_s": bytes as f64 / elapsed / 1e6,
         "time_to_first_row_ms": first_row.map(|d| d.as_secs_f64() * 1e3),
         "rss_start_mib": start_rss as f64 / 1048576.0,
-        "rss_peak_mib": peak.load(Ordering::Relaxed) as f64 / 1048576.0,
+        "rss_peak_mib": peak as f64 / 1048576.0,
         "ring_bound_mib": Settings::default().results.ring_bytes as f64 / 1048576.0,
     })
 }

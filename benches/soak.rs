@@ -9,11 +9,11 @@
 mod support;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use support::{mib, rss_bytes, Gateway};
+use support::{mib, rss_bytes, Gateway, PeakRss};
 
 /// Counts of what the clients did and what went wrong.
 #[derive(Default)]
@@ -128,17 +128,7 @@ fn main() {
         let settle: u64 = std::env::var("SOAK_SETTLE_SECONDS").ok().and_then(|v| v.parse().ok()).unwrap_or(15);
         tokio::time::sleep(Duration::from_secs(settle)).await;
         let start_rss = rss_bytes();
-        let peak = Arc::new(AtomicU64::new(start_rss));
-        let stop = Arc::new(AtomicBool::new(false));
-        let sampler = {
-            let (peak, stop) = (peak.clone(), stop.clone());
-            std::thread::spawn(move || {
-                while !stop.load(Ordering::Relaxed) {
-                    peak.fetch_max(rss_bytes(), Ordering::Relaxed);
-                    std::thread::sleep(Duration::from_millis(50));
-                }
-            })
-        };
+        let sampler = PeakRss::start(start_rss, Duration::from_millis(50));
         let tally = Arc::new(Tally::default());
         let started = Instant::now();
         let deadline = started + Duration::from_secs(seconds);
@@ -156,8 +146,7 @@ fn main() {
         let end_rss = rss_bytes();
         tokio::time::sleep(Duration::from_secs(settle)).await;
         let settled_rss = rss_bytes();
-        stop.store(true, Ordering::Relaxed);
-        sampler.join().unwrap();
+        let peak = sampler.finish();
         let load = |c: &AtomicU64| c.load(Ordering::Relaxed);
         let statements = load(&tally.queries) + 5 * load(&tally.ddl) + load(&tally.failures) + load(&tally.cancels) + load(&tally.sets);
         let report: Value = json!({
@@ -172,7 +161,7 @@ fn main() {
             "sessions_open_after": open_sessions,
             "warmup_unexpected": warmup.unexpected.load(Ordering::Relaxed),
             "rss_cold_mib": mib(cold_rss),
-            "rss_start_mib": mib(start_rss), "rss_peak_mib": mib(peak.load(Ordering::Relaxed)), "rss_end_mib": mib(end_rss),
+            "rss_start_mib": mib(start_rss), "rss_peak_mib": mib(peak), "rss_end_mib": mib(end_rss),
             "rss_end_over_start": end_rss as f64 / start_rss.max(1) as f64,
             "rss_settled_mib": mib(settled_rss), "settle_seconds": settle,
             "rss_settled_over_start": settled_rss as f64 / start_rss.max(1) as f64,

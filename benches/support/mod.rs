@@ -109,6 +109,41 @@ impl Gateway {
     }
 }
 
+/// The peak RSS of this process, sampled on a thread of its own until stopped.
+pub struct PeakRss {
+    /// Highest reading so far.
+    peak: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// Tells the sampling thread to end.
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    /// The sampling thread.
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl PeakRss {
+    /// Start sampling every `every`, from `floor`.
+    pub fn start(floor: u64, every: std::time::Duration) -> Self {
+        use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+        let peak = std::sync::Arc::new(AtomicU64::new(floor));
+        let stop = std::sync::Arc::new(AtomicBool::new(false));
+        let (p, s) = (peak.clone(), stop.clone());
+        let thread = std::thread::spawn(move || {
+            while !s.load(Ordering::Relaxed) {
+                p.fetch_max(rss_bytes(), Ordering::Relaxed);
+                std::thread::sleep(every);
+            }
+        });
+        PeakRss { peak, stop, thread }
+    }
+
+    /// Stop sampling; the peak seen.
+    pub fn finish(self) -> u64 {
+        use std::sync::atomic::Ordering;
+        self.stop.store(true, Ordering::Relaxed);
+        let _ = self.thread.join();
+        self.peak.load(Ordering::Relaxed)
+    }
+}
+
 /// Resident set size of this process.
 pub fn rss_bytes() -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();

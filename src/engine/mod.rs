@@ -351,6 +351,6 @@ impl SessionEngine {
 /// registry, for unit tests.
 #[cfg(test)]
 pub fn test_engine() -> SessionEngine {
-    let shared = Arc::new(EngineShared { jobs: Arc::new(JobRegistry::default()), roots: DataRoots::new(Vec::new()).expect("no roots") });
+    let shared = Arc::new(EngineShared { jobs: Arc::new(JobRegistry::default()), roots: DataRoots::none() });
     SessionEngine::new(Arc::new(BTreeMap::new()), BTreeMap::new(), shared).expect("engine")
 }

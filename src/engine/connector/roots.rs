@@ -20,6 +20,11 @@ pub struct DataRoots {
 }
 
 impl DataRoots {
+    /// No roots: every path is refused.
+    pub fn none() -> Self {
+        DataRoots { dirs: Vec::new() }
+    }
+
     /// Roots from configured directories: missing ones are created, all are
     /// canonicalized (so later containment checks compare real paths).
     pub fn new(dirs: Vec<PathBuf>) -> Result<Self> {

@@ -34,7 +34,7 @@ fn spec(fields: Vec<Field>, options: &[(&str, &str)]) -> TableSpec {
 
 fn context(spec: &TableSpec) -> SessionContext {
     let ctx = SessionContext::new();
-    ctx.register_table("t", create_table(spec, &crate::engine::connector::roots::DataRoots::new(Vec::new()).expect("no roots")).expect("table")).expect("register");
+    ctx.register_table("t", create_table(spec, &crate::engine::connector::roots::DataRoots::none()).expect("table")).expect("register");
     ctx
 }
 
@@ -50,7 +50,7 @@ async fn query(spec: &TableSpec, sql: &str) -> RecordBatch {
 }
 
 fn error(spec: &TableSpec) -> String {
-    match create_table(spec, &crate::engine::connector::roots::DataRoots::new(Vec::new()).expect("no roots")) {
+    match create_table(spec, &crate::engine::connector::roots::DataRoots::none()) {
         Err(GatewayError::Sql(message)) => message,
         Err(other) => panic!("expected a SQL error, got {other:?}"),
         Ok(_) => panic!("expected an error"),
