@@ -138,16 +138,8 @@ pub(super) fn read(spec: &TableSpec) -> Result<Settings> {
         columns.push(column);
     }
 
-    let unsupported: Vec<&str> =
-        spec.options.keys().filter(|k| !r.supported.contains(*k)).map(String::as_str).collect();
-    if !unsupported.is_empty() {
-        let supported: Vec<&str> = r.supported.iter().map(String::as_str).collect();
-        return Err(GatewayError::Sql(format!(
-            "Unsupported options found for 'datagen'.\n\nUnsupported options:\n\n{}\n\nSupported options:\n\n{}",
-            unsupported.join("\n"),
-            supported.join("\n")
-        )));
-    }
+    let supported: Vec<&str> = r.supported.iter().map(String::as_str).collect();
+    super::super::check_supported_options("datagen", spec.options.keys(), &supported)?;
 
     let width = columns.iter().fold(0usize, |sum, c| sum.saturating_add(c.width())).max(1);
     if width > MAX_ROW_BYTES {
