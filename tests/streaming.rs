@@ -174,3 +174,25 @@ async fn tumbling_and_hopping_windows_over_a_monitored_directory() {
     assert_eq!(by_start.get("2024-01-01T00:00:10"), Some(&1), "{by_start:?}");
     server.post(&format!("/sessions/{s}/operations/{op}/cancel"), json!({})).await;
 }
+
+#[tokio::test]
+async fn bounded_statements_behave_alike_in_both_runtime_modes() {
+    let server = start_server().await;
+    for mode in ["streaming", "batch"] {
+        let s = server.open_session("").await;
+        server.rows(&s, &format!("SET 'execution.runtime-mode' = '{mode}'")).await;
+        server.rows(&s, "SET 'table.dml-sync' = 'true'").await;
+        server
+            .rows(&s, "CREATE TABLE seq (id INT) WITH ('connector' = 'datagen', 'fields.id.kind' = 'sequence', 'fields.id.start' = '1', 'fields.id.end' = '10')")
+            .await;
+        let out = server.data.join(format!("modes-{mode}"));
+        server.rows(&s, &format!("CREATE TABLE kept (id INT) WITH ('connector' = 'filesystem', 'path' = '{}', 'format' = 'csv')", out.display())).await;
+        assert_eq!(server.rows(&s, "INSERT INTO kept SELECT id FROM seq WHERE id > 5").await.len(), 1, "{mode}");
+        let op = server.submit("", &s, "SELECT id % 2 AS odd, COUNT(*) AS n, SUM(id) AS total FROM kept GROUP BY id % 2").await;
+        let mut rows = server.follow(&s, &op, "JSON", |_| false).await;
+        rows.sort_by_key(|r| r.1[0].as_i64());
+        assert_eq!(rows, vec![("INSERT".to_string(), json!([0, 3, 24])), ("INSERT".to_string(), json!([1, 2, 16]))], "{mode}: final rows only");
+        assert_eq!(server.rows(&s, "SHOW TABLES").await, vec![json!(["kept"]), json!(["seq"])], "{mode}");
+        assert_eq!(server.rows(&s, "DESCRIBE seq").await, vec![json!(["id", "INT", true, null, null, null])], "{mode}");
+    }
+}
