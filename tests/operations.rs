@@ -128,8 +128,10 @@ async fn statements_of_one_session_run_in_order_while_other_sessions_proceed() {
     server.post(&format!("/sessions/{a}/operations/{slow}/cancel"), json!({})).await;
     server.wait_status(&a, &queued, &["FINISHED"]).await;
 
-    // Submitted back to back, each statement sees the effects of the previous ones.
+    // Submitted back to back, each statement sees the effects of the previous
+    // ones (INSERT waits for its job with dml-sync, as in Flink).
     let ops = [
+        server.submit("", &a, "SET 'table.dml-sync' = 'true'").await,
         server.submit("", &a, "CREATE TABLE x AS VALUES (1)").await,
         server.submit("", &a, "INSERT INTO x VALUES (2), (3)").await,
         server.submit("", &a, "CREATE VIEW vx AS SELECT count(*) AS n FROM x").await,
@@ -148,6 +150,7 @@ async fn statement_kinds_answer_flinks_shapes() {
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("data.csv"), "id,name\n1,alpha\n2,beta\n").unwrap();
 
+    server.rows(&s, "SET 'table.dml-sync' = 'true'").await;
     let insert = server.submit("", &s, "CREATE TABLE people (id INT, name VARCHAR)").await;
     server.wait_status(&s, &insert, &["FINISHED"]).await;
     let op = server.submit("", &s, "INSERT INTO people VALUES (1, 'ann'), (2, 'bob')").await;
