@@ -14,6 +14,7 @@
 pub mod datagen;
 pub mod filesystem;
 pub mod roots;
+mod row_text;
 pub mod sinks;
 
 use std::collections::BTreeMap;

@@ -33,6 +33,7 @@
 //! `json.encode.decimal-as-plain-number` (always plain),
 //! `json.decode.json-parser.enabled` and `parquet.utc-timezone`.
 
+mod decode;
 mod format;
 pub(in crate::engine::connector) mod options;
 mod read;
