@@ -64,7 +64,7 @@ async fn phase(gw: &Gateway, name: &str, sql: &str, seconds: u64) {
 
 fn main() {
     let seconds: u64 = std::env::var("CONT_SECONDS").ok().and_then(|v| v.parse().ok()).unwrap_or(60);
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let runtime = support::runtime();
     runtime.block_on(async {
         let gw = support::start(&[]).await;
         phase(&gw, "select", "SELECT id, k, UPPER(name) AS name FROM gen WHERE k >= 0", seconds).await;

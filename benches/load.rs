@@ -140,7 +140,7 @@ fn main() {
     let wants = |name: &str| which.is_empty() || which.iter().any(|w| w == name);
     let rows: u64 = std::env::var("ROWS").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000_000);
     let seconds: u64 = std::env::var("SECONDS").ok().and_then(|v| v.parse().ok()).unwrap_or(10);
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let runtime = support::runtime();
     runtime.block_on(async {
         let gw = Arc::new(support::start(&[]).await);
         if wants("a") {

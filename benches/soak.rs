@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use support::{mib, rss_bytes, Gateway, PeakRss};
+use support::{mib, rss_anon_bytes, rss_bytes, Gateway, PeakRss};
 
 /// Counts of what the clients did and what went wrong.
 #[derive(Default)]
@@ -104,7 +104,7 @@ async fn client(gw: Arc<Gateway>, id: usize, deadline: Instant, tally: Arc<Tally
 fn main() {
     let seconds: u64 = std::env::var("SOAK_SECONDS").ok().and_then(|v| v.parse().ok()).unwrap_or(600);
     let clients: usize = std::env::var("SOAK_CLIENTS").ok().and_then(|v| v.parse().ok()).unwrap_or(64);
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let runtime = support::runtime();
     runtime.block_on(async {
         let gw = Arc::new(support::start(&[]).await);
         // Cold level: after one statement. Warm level: after every client ran
@@ -115,7 +115,7 @@ fn main() {
         let op = gw.submit(&s, "SELECT value FROM generate_series(1, 10000)").await;
         gw.drain(&s, &op, "").await.unwrap();
         gw.delete(&format!("/v4/sessions/{s}")).await;
-        let cold_rss = rss_bytes();
+        let (cold_rss, cold_anon) = (rss_bytes(), rss_anon_bytes());
         let warmup = Arc::new(Tally::default());
         let warmup_seconds: u64 = std::env::var("SOAK_WARMUP_SECONDS").ok().and_then(|v| v.parse().ok()).unwrap_or(30);
         let warm_deadline = Instant::now() + Duration::from_secs(warmup_seconds);
@@ -127,7 +127,7 @@ fn main() {
         // and the allocator returns freed pages.
         let settle: u64 = std::env::var("SOAK_SETTLE_SECONDS").ok().and_then(|v| v.parse().ok()).unwrap_or(15);
         tokio::time::sleep(Duration::from_secs(settle)).await;
-        let start_rss = rss_bytes();
+        let (start_rss, start_anon) = (rss_bytes(), rss_anon_bytes());
         let sampler = PeakRss::start(start_rss, Duration::from_millis(50));
         let tally = Arc::new(Tally::default());
         let started = Instant::now();
@@ -145,7 +145,7 @@ fn main() {
         let open_sessions = metrics.lines().find(|l| l.starts_with("sluicegate_sessions_open ")).unwrap_or_default().to_string();
         let end_rss = rss_bytes();
         tokio::time::sleep(Duration::from_secs(settle)).await;
-        let settled_rss = rss_bytes();
+        let (settled_rss, settled_anon) = (rss_bytes(), rss_anon_bytes());
         let peak = sampler.finish();
         let load = |c: &AtomicU64| c.load(Ordering::Relaxed);
         let statements = load(&tally.queries) + 5 * load(&tally.ddl) + load(&tally.failures) + load(&tally.cancels) + load(&tally.sets);
@@ -165,6 +165,7 @@ fn main() {
             "rss_end_over_start": end_rss as f64 / start_rss.max(1) as f64,
             "rss_settled_mib": mib(settled_rss), "settle_seconds": settle,
             "rss_settled_over_start": settled_rss as f64 / start_rss.max(1) as f64,
+            "anon_cold_mib": mib(cold_anon), "anon_start_mib": mib(start_anon), "anon_settled_mib": mib(settled_anon),
         });
         println!("{report}");
     });

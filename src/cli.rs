@@ -159,7 +159,8 @@ pub fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    crate::allocator::tune();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().on_thread_park(crate::allocator::on_thread_park).build() {
         Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("sluicegate: cannot start the runtime: {e}");

@@ -25,7 +25,10 @@
 //!   the one mapping of core errors to HTTP statuses.
 //! - [`openapi`]: the generated spec.
 //! - [`config`], [`server`], [`cli`]: settings, serving, the command line.
+//! - [`allocator`]: the process allocator, tuned to give closed results'
+//!   memory back.
 
+pub mod allocator;
 pub mod api;
 pub mod cli;
 pub mod config;
@@ -40,11 +43,3 @@ pub mod operation;
 pub mod result;
 pub mod server;
 pub mod session;
-
-/// The gateway allocates and frees many short-lived buffers (pages, batches,
-/// sessions) from several threads; mimalloc returns freed memory to the
-/// system promptly, so closed sessions and results actually shrink the
-/// process instead of stranding memory in per-thread arenas (see the soak
-/// benchmark). Declared here so the server, tests and benchmarks share it.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -42,6 +42,14 @@ pub struct Gateway {
     pub http: reqwest::Client,
 }
 
+/// The runtime a driver runs the gateway and its clients on, built as the
+/// `sluicegate` command builds its own (allocator settings, idle collection),
+/// so the figures are the command's.
+pub fn runtime() -> tokio::runtime::Runtime {
+    sluicegate::allocator::tune();
+    tokio::runtime::Builder::new_multi_thread().enable_all().on_thread_park(sluicegate::allocator::on_thread_park).build().unwrap()
+}
+
 /// Start the gateway on 127.0.0.1:0 with extra `key=value` settings.
 pub async fn start(extra: &[(&str, &str)]) -> Gateway {
     let mut props: BTreeMap<String, String> = [
@@ -146,10 +154,22 @@ impl PeakRss {
 
 /// Resident set size of this process.
 pub fn rss_bytes() -> u64 {
+    status_bytes("VmRSS:")
+}
+
+/// The anonymous part of the resident set: heap and stacks, without the
+/// executable's pages (which only grow as code paths first run, and which
+/// the kernel can drop and re-read).
+pub fn rss_anon_bytes() -> u64 {
+    status_bytes("RssAnon:")
+}
+
+/// A `kB` line of `/proc/self/status`, in bytes.
+fn status_bytes(field: &str) -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     status
         .lines()
-        .find(|l| l.starts_with("VmRSS:"))
+        .find(|l| l.starts_with(field))
         .and_then(|l| l.split_whitespace().nth(1))
         .and_then(|kb| kb.parse::<u64>().ok())
         .map_or(0, |kb| kb * 1024)
