@@ -159,8 +159,7 @@ pub fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    crate::allocator::tune();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().on_thread_park(crate::allocator::on_thread_park).build() {
+    let runtime = match crate::server::runtime() {
         Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("sluicegate: cannot start the runtime: {e}");

@@ -27,6 +27,14 @@ use crate::gateway::Gateway;
 use crate::openapi;
 
 /// The request id header.
+/// The runtime the gateway runs on: the allocator tuned first (before any
+/// thread exists) and every worker handing back its cached pages when it
+/// goes idle. The command and the benchmarks both build it here.
+pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    crate::allocator::tune();
+    tokio::runtime::Builder::new_multi_thread().enable_all().on_thread_park(crate::allocator::on_thread_park).build()
+}
+
 pub const REQUEST_ID: &str = "x-request-id";
 
 /// How long in-flight requests may take to finish after shutdown starts.

@@ -46,8 +46,7 @@ pub struct Gateway {
 /// `sluicegate` command builds its own (allocator settings, idle collection),
 /// so the figures are the command's.
 pub fn runtime() -> tokio::runtime::Runtime {
-    sluicegate::allocator::tune();
-    tokio::runtime::Builder::new_multi_thread().enable_all().on_thread_park(sluicegate::allocator::on_thread_park).build().unwrap()
+    sluicegate::server::runtime().unwrap()
 }
 
 /// Start the gateway on 127.0.0.1:0 with extra `key=value` settings.
