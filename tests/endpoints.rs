@@ -75,6 +75,10 @@ async fn configure_and_complete_exist_from_v2() {
         assert_eq!(c.status, 200, "{}", c.text);
         let candidates = c.json["candidates"].as_array().unwrap();
         assert!(candidates.contains(&json!("TABLE")), "{}", c.text);
+        // Flink refuses a completion request without a body.
+        let empty = server.call(Method::GET, &format!("{prefix}/sessions/{s}/complete-statement"), None).await;
+        assert_eq!(empty.status, 400, "{prefix}: {}", empty.text);
+        assert!(empty.json["errors"][0].as_str().unwrap().contains("CompleteStatementRequestBody"), "{}", empty.text);
     }
     let props = server.get(&format!("/sessions/{s}")).await;
     assert_eq!(props.json["properties"]["test"], "configure");

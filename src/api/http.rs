@@ -54,16 +54,30 @@ where
 {
     warp::header::optional::<u64>("content-length")
         .and(warp::body::stream())
-        .and_then(move |length: Option<u64>, body| read_json::<T, _, _>(length, body, limit, name))
+        .and_then(move |length: Option<u64>, body| read_json::<T, _, _>(length, body, limit, name, false))
 }
 
-async fn read_json<T, S, B>(length: Option<u64>, body: S, limit: u64, name: &'static str) -> Result<T, Rejection>
+/// [`json_body`] for requests whose body Flink requires: an empty body is
+/// refused (400) instead of read as the type's default.
+pub fn required_json_body<T>(limit: u64, name: &'static str) -> impl Filter<Extract = (T,), Error = Rejection> + Clone
+where
+    T: DeserializeOwned + Default + Send + 'static,
+{
+    warp::header::optional::<u64>("content-length")
+        .and(warp::body::stream())
+        .and_then(move |length: Option<u64>, body| read_json::<T, _, _>(length, body, limit, name, true))
+}
+
+async fn read_json<T, S, B>(length: Option<u64>, body: S, limit: u64, name: &'static str, required: bool) -> Result<T, Rejection>
 where
     T: DeserializeOwned + Default,
     S: Stream<Item = Result<B, warp::Error>> + Unpin,
     B: Buf,
 {
     let bytes = read_limited(length, body, limit).await.map_err(reject)?;
+    if required && bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(reject(GatewayError::bad_request(format!("Request did not match expected format {name}: the request body is missing."))));
+    }
     parse_json(&bytes, name).map_err(reject)
 }
 

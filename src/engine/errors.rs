@@ -13,6 +13,9 @@ pub fn from_datafusion(error: DataFusionError) -> GatewayError {
     if outer != message && !outer.ends_with(&message) {
         message = format!("{message}\nwhile: {}", outer.lines().next().unwrap_or_default());
     }
+    if let Some(flink) = unknown_function(&message) {
+        return GatewayError::Sql(flink);
+    }
     match root {
         DataFusionError::Internal(_) | DataFusionError::IoError(_) | DataFusionError::ObjectStore(_) | DataFusionError::ExecutionJoin(_) | DataFusionError::Ffi(_) => {
             GatewayError::Internal(message)
@@ -20,6 +23,15 @@ pub fn from_datafusion(error: DataFusionError) -> GatewayError {
         DataFusionError::ResourcesExhausted(_) => GatewayError::LimitExceeded(message),
         _ => GatewayError::Sql(message),
     }
+}
+
+/// DataFusion's "Invalid function 'x'. Did you mean 'y'?" in Flink's words:
+/// a function of that name does not exist, and guessing another is not
+/// what Flink does.
+fn unknown_function(message: &str) -> Option<String> {
+    let rest = &message[message.find("Invalid function '")? + "Invalid function '".len()..];
+    let name = &rest[..rest.find('\'')?];
+    Some(format!("SQL validation failed. No match found for function signature {name}(<arguments>). The function {} is not a built-in function of this gateway.", name.to_uppercase()))
 }
 
 #[cfg(test)]
@@ -30,6 +42,14 @@ mod tests {
     fn plan_errors_are_the_users_and_internal_ones_are_faults() {
         let plan = from_datafusion(DataFusionError::Plan("table 'nope' not found".into()));
         assert!(matches!(plan, GatewayError::Sql(ref m) if m.contains("table 'nope' not found")), "{plan:?}");
+        let unknown = from_datafusion(DataFusionError::Plan("Invalid function 'nope'.\nDid you mean 'cos'?".into()));
+        match unknown {
+            GatewayError::Sql(m) => {
+                assert!(m.starts_with("SQL validation failed. No match found for function signature nope("), "{m}");
+                assert!(!m.contains("Did you mean"), "{m}");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
         let internal = from_datafusion(DataFusionError::Internal("bug".into()));
         assert!(matches!(internal, GatewayError::Internal(_)));
         let wrapped = from_datafusion(DataFusionError::Context("planning".into(), Box::new(DataFusionError::Plan("root".into()))));

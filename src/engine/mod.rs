@@ -17,6 +17,7 @@
 //!   materialized tables, deployed scripts.
 //! - [`statement`], [`settings`]: statement kinds of plain DataFusion SQL,
 //!   session properties.
+//! - [`functions`]: Flink's built-in functions DataFusion lacks.
 //! - [`errors`], [`results`], [`complete`]: error mapping, small results,
 //!   completion.
 
@@ -28,6 +29,7 @@ pub mod ddl;
 pub mod dialect;
 pub mod dml;
 pub mod errors;
+pub mod functions;
 pub mod materialized;
 pub mod query;
 pub mod results;
@@ -156,6 +158,7 @@ impl SessionEngine {
         let config = properties.datafusion_config()?;
         let ctx = SessionContext::new_with_config(config);
         continuous::register_functions(&ctx);
+        functions::register(&ctx);
         Ok(SessionEngine {
             ctx,
             properties,

@@ -22,7 +22,7 @@ use warp::filters::BoxedFilter;
 use warp::reply::Response;
 use warp::Filter;
 
-use crate::api::http::{json_body, with_state};
+use crate::api::http::{json_body, required_json_body, with_state};
 use crate::gateway::Gateway;
 use filters::{operation_handle, raw_query, session_handle, token};
 use handlers as h;
@@ -47,7 +47,7 @@ pub fn routes(gw: Arc<Gateway>, max_body: u64) -> BoxedFilter<(Response,)> {
     let configure = post().and(versions(V2, V4)).and(sessions()).and(path("configure-session")).and(end()).and(gw.clone())
         .and(json_body::<ConfigureSessionRequest>(max_body, "ConfigureSessionRequestBody")).and_then(h::configure_session);
     let complete = get().and(versions(V2, V4)).and(sessions()).and(path("complete-statement")).and(end()).and(gw.clone())
-        .and(json_body::<CompleteStatementRequest>(max_body, "CompleteStatementRequestBody")).and_then(h::complete_statement);
+        .and(required_json_body::<CompleteStatementRequest>(max_body, "CompleteStatementRequestBody")).and_then(h::complete_statement);
     let execute = post().and(versions(V1, V4)).and(sessions()).and(path("statements")).and(end()).and(gw.clone())
         .and(json_body::<ExecuteStatementRequest>(max_body, "ExecuteStatementRequestBody")).and_then(h::execute_statement);
     let status = get().and(versions(V1, V4)).and(operations()).and(path("status")).and(end()).and(gw.clone()).and_then(h::operation_status);

@@ -1,0 +1,81 @@
+//! Flink's built-in functions, by Flink's names, argument forms, result
+//! types and NULL rules, registered in every session's context.
+//!
+//! DataFusion already offers many of Flink's functions under the same name
+//! and with the same result (`ABS`, `UPPER`, `SHA256`, ...); those are left
+//! as they are. This module adds what Flink has and DataFusion lacks or
+//! spells differently, and replaces the few where the same name means
+//! something else (`LOG(x)` is the natural logarithm in Flink, base 10 in
+//! DataFusion):
+//!
+//! - [`math`]: `MOD`, `LOG`, `E`, `BIN`, `RAND_INTEGER`, and the aliases
+//!   `CEILING`, `SIGN`, `TRUNCATE`;
+//! - [`string`]: `IS_ALPHA`, `IS_DIGIT`, `IS_DECIMAL`, `LOCATE`,
+//!   `SPLIT_INDEX`, `TO_BASE64`, `FROM_BASE64`, `REGEXP`, `REGEXP_EXTRACT`;
+//! - [`conditional`]: `IF`.
+//!
+//! Every function works on whole arrays (a batch at a time), never row by
+//! row through `ScalarValue`, since they sit on the paging hot path.
+
+mod conditional;
+mod math;
+mod string;
+#[cfg(test)]
+mod tests;
+
+use std::sync::Arc;
+
+use datafusion::arrow::array::ArrayRef;
+use datafusion::arrow::datatypes::DataType;
+use datafusion::common::plan_err;
+use datafusion::error::Result as DfResult;
+use datafusion::execution::context::SessionContext;
+use datafusion::logical_expr::{ColumnarValue, ScalarUDF};
+
+/// Register Flink's functions in `ctx` (after DataFusion's own, so a Flink
+/// meaning replaces a DataFusion one of the same name).
+pub fn register(ctx: &SessionContext) {
+    for function in math::all().into_iter().chain(string::all()).chain(conditional::all()) {
+        ctx.register_udf(function);
+    }
+}
+
+/// The names this module adds, lower case, for tests and listings.
+pub fn names() -> Vec<String> {
+    math::all().into_iter().chain(string::all()).chain(conditional::all()).flat_map(|f| {
+        let mut names = vec![f.name().to_string()];
+        names.extend(f.aliases().iter().cloned());
+        names
+    }).collect()
+}
+
+/// A DataFusion function under one more (Flink) name.
+fn alias(function: Arc<ScalarUDF>, flink_name: &'static str) -> ScalarUDF {
+    function.as_ref().clone().with_aliases([flink_name])
+}
+
+/// The arguments as arrays of the batch's length.
+fn arrays(args: &[ColumnarValue], rows: usize) -> DfResult<Vec<ArrayRef>> {
+    args.iter().map(|a| a.to_array(rows)).collect()
+}
+
+/// `arg_types` coerced to text, for functions over strings: any type casts
+/// to its text, as Flink's implicit `CAST(x AS STRING)` would.
+fn to_strings(name: &str, arg_types: &[DataType], counts: std::ops::RangeInclusive<usize>) -> DfResult<Vec<DataType>> {
+    check_count(name, arg_types.len(), counts)?;
+    Ok(arg_types.iter().map(|_| DataType::Utf8).collect())
+}
+
+/// Refuse a call with the wrong number of arguments, in Flink's words.
+fn check_count(name: &str, got: usize, counts: std::ops::RangeInclusive<usize>) -> DfResult<()> {
+    if counts.contains(&got) {
+        return Ok(());
+    }
+    let wanted = if counts.start() == counts.end() { counts.start().to_string() } else { format!("{} to {}", counts.start(), counts.end()) };
+    plan_err!("Invalid number of arguments to function '{}'. Was expecting {wanted} arguments", name.to_uppercase())
+}
+
+/// Whether `t` is an integer type.
+fn is_integer(t: &DataType) -> bool {
+    t.is_integer() || matches!(t, DataType::Null)
+}
