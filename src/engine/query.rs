@@ -57,6 +57,13 @@ impl SessionEngine {
         !self.properties.get(RUNTIME_MODE).is_some_and(|m| m.eq_ignore_ascii_case("batch"))
     }
 
+    /// How streaming aggregates emit: Flink's changelog over bounded inputs
+    /// too, row by row unless the session enables mini-batch.
+    fn changelog_options(&self) -> Result<continuous::ChangelogOptions> {
+        let emission = continuous::Emission::from_properties(|key| self.properties.get(key))?;
+        Ok(continuous::ChangelogOptions { emission, bounded_inputs: true })
+    }
+
     /// The watermark declared on a table named `table` (unqualified), looked
     /// up in the current database first.
     fn watermark_of(&self, table: &str) -> Option<Watermark> {
@@ -75,7 +82,7 @@ impl SessionEngine {
         let plan = ctx.state().create_logical_plan(&sql).await.map_err(from_datafusion)?;
         let shape = ResultShape { is_query: true, has_content: true, job_id: Some(new_job_id()) };
         if self.streaming()
-            && let Some(changelog) = continuous::plan_changelog(ctx, plan.clone(), &|t: &str| self.watermark_of(t)).await?
+            && let Some(changelog) = continuous::plan_changelog(ctx, plan.clone(), &|t: &str| self.watermark_of(t), self.changelog_options()?).await?
         {
             // Rows dropped as late are reported in the operation's log as they happen.
             let log = Arc::new(crate::operation::OperationLog::default());

@@ -173,15 +173,25 @@ impl TestServer {
         }
     }
 
-    /// Every row's fields of a statement's result, paged with JSON rows.
+    /// Every row's fields of a statement's result, paged with JSON rows, as
+    /// the table its changelog describes (what Flink's SQL client shows in
+    /// its table mode): `-U`/`-D` rows retract the row they name. An
+    /// append-only result is its rows as sent.
     pub async fn rows(&self, session: &str, sql: &str) -> Vec<Value> {
         let op = self.submit("", session, sql).await;
-        self.pages("", session, &op, "rowFormat=JSON")
-            .await
-            .iter()
-            .flat_map(|p| p["results"]["data"].as_array().cloned().unwrap_or_default())
-            .map(|row| row["fields"].clone())
-            .collect()
+        let mut table: Vec<Value> = Vec::new();
+        for page in self.pages("", session, &op, "rowFormat=JSON").await {
+            for row in page["results"]["data"].as_array().cloned().unwrap_or_default() {
+                match row["kind"].as_str() {
+                    Some("UPDATE_BEFORE" | "DELETE") => {
+                        let at = table.iter().position(|r| *r == row["fields"]).unwrap_or_else(|| panic!("{sql}: {row} retracts no row"));
+                        table.remove(at);
+                    }
+                    _ => table.push(row["fields"].clone()),
+                }
+            }
+        }
+        table
     }
 }
 

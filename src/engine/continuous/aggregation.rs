@@ -3,7 +3,8 @@
 //!
 //! Group keys are encoded with arrow's row format and looked up as bytes.
 //! A plain GROUP BY keeps one table of groups for the life of the query and
-//! reports, after every batch, the groups the batch touched. A window
+//! reports the groups touched since its last report: after every row, as
+//! Flink does, or once per mini-batch ([`Emission`]). A window
 //! aggregate keeps one table per window end and reports a window's groups
 //! once, when the watermark passes the end, then forgets them: its state is
 //! bounded by the windows still open.
@@ -20,6 +21,7 @@ use datafusion::arrow::row::{RowConverter, Rows as KeyRows};
 use datafusion::common::ScalarValue;
 
 use super::changes::{Change, Changes};
+use super::emission::Emission;
 use super::state::{AggregateSpec, State};
 use crate::error::{GatewayError, Result};
 
@@ -57,7 +59,8 @@ struct Group {
     states: Vec<State>,
     /// The values last emitted, to retract them on the next change.
     emitted: Option<Vec<ScalarValue>>,
-    /// The batch that last touched the group, to list each touched group once.
+    /// The report period that last touched the group, to list each touched
+    /// group once per report.
     touched_in: u64,
 }
 
@@ -103,8 +106,16 @@ pub(super) struct Aggregation {
     max_time: Option<i64>,
     /// Windows ending at or before this have fired.
     watermark: Option<i64>,
-    /// Number of input batches folded so far.
-    batches: u64,
+    /// When a plain GROUP BY reports its changes.
+    emission: Emission,
+    /// The current report period of a plain GROUP BY (starts at 1).
+    period: u64,
+    /// Groups touched in this period, in the order first touched.
+    touched: Vec<usize>,
+    /// Input rows folded in this period.
+    unreported_rows: usize,
+    /// Changes reported while folding the current batch, sent when it ends.
+    pending: Pending,
     /// Rows dropped for arriving after all their windows fired.
     late_rows: Arc<AtomicU64>,
 }
@@ -119,6 +130,7 @@ impl Aggregation {
         window: Option<WindowSpec>,
         condition: Option<usize>,
         late_rows: Arc<AtomicU64>,
+        emission: Emission,
     ) -> Result<Self> {
         let keys = if key_count == 0 {
             None
@@ -137,7 +149,11 @@ impl Aggregation {
             windows: BTreeMap::new(),
             max_time: None,
             watermark: None,
-            batches: 0,
+            emission,
+            period: 1,
+            touched: Vec::new(),
+            unreported_rows: 0,
+            pending: Pending::default(),
             late_rows,
         })
     }
@@ -147,11 +163,16 @@ impl Aggregation {
         self.window.is_some()
     }
 
+    /// Whether rows were folded whose changes are not reported yet (a
+    /// mini-batch in progress); [`Aggregation::flush`] reports them.
+    pub(super) fn has_unreported(&self) -> bool {
+        self.unreported_rows > 0
+    }
+
     /// Fold one input batch; the changes it causes, if any. The watermark
     /// moves once per batch, after all its rows are folded, so rows of one
     /// batch are never late with respect to each other.
     pub(super) fn fold(&mut self, batch: &RecordBatch) -> Result<Option<Changes>> {
-        self.batches += 1;
         let keys = match &self.keys {
             Some(converter) => Some(converter.convert_columns(&batch.columns()[..self.key_count]).map_err(|e| GatewayError::Internal(e.to_string()))?),
             None => None,
@@ -165,19 +186,23 @@ impl Aggregation {
         let rejected = |row: usize| condition.as_ref().is_some_and(|c| !(c.is_valid(row) && c.value(row)));
         match self.window.clone() {
             None => {
-                let mut touched = Vec::new();
+                let report_every = self.emission.rows();
                 for row in (0..batch.num_rows()).filter(|&row| !rejected(row)) {
                     let index = self.groups.group(key_of(row), &self.aggregates);
                     let group = &mut self.groups.groups[index];
-                    if group.touched_in != self.batches {
-                        group.touched_in = self.batches;
-                        touched.push(index);
+                    if group.touched_in != self.period {
+                        group.touched_in = self.period;
+                        self.touched.push(index);
                     }
                     for ((spec, state), input) in self.aggregates.iter().zip(group.states.iter_mut()).zip(&prepared) {
                         spec.update(state, input, row)?;
                     }
+                    self.unreported_rows += 1;
+                    if self.unreported_rows >= report_every {
+                        self.report()?;
+                    }
                 }
-                self.updates(&touched)
+                self.take_pending()
             }
             Some(window) => {
                 let ends = timestamps(batch.column(window.end_key), &window.time_type)?;
@@ -213,9 +238,18 @@ impl Aggregation {
         }
     }
 
-    /// End of input: every window still open fires.
+    /// End of input: every window still open fires; a plain GROUP BY
+    /// reports its unfinished mini-batch.
     pub(super) fn finish(&mut self) -> Result<Option<Changes>> {
-        if self.window.is_some() { self.fire(Some(i64::MAX)) } else { Ok(None) }
+        if self.window.is_some() { self.fire(Some(i64::MAX)) } else { self.flush() }
+    }
+
+    /// Report the changes of the rows folded so far (a mini-batch's latency ran out).
+    pub(super) fn flush(&mut self) -> Result<Option<Changes>> {
+        if self.window.is_none() {
+            self.report()?;
+        }
+        self.take_pending()
     }
 
     /// Emit the windows ending at or before `watermark` and drop their state.
@@ -236,35 +270,41 @@ impl Aggregation {
         Ok(Some(Changes { old: None, new, list }))
     }
 
-    /// Changes of the touched groups of a plain GROUP BY: new groups insert,
-    /// changed ones update, unchanged ones say nothing.
-    fn updates(&mut self, touched: &[usize]) -> Result<Option<Changes>> {
-        let mut changed = Vec::with_capacity(touched.len());
-        let mut old_values = Vec::with_capacity(touched.len());
-        let mut new_values = Vec::with_capacity(touched.len());
-        let mut list = Vec::with_capacity(touched.len());
-        for &index in touched {
+    /// End the report period of a plain GROUP BY: the groups it touched
+    /// join the pending changes, new groups as inserts, changed ones as
+    /// updates; unchanged ones say nothing.
+    fn report(&mut self) -> Result<()> {
+        for index in std::mem::take(&mut self.touched) {
             let values = self.values(&self.groups.groups[index])?;
             let group = &mut self.groups.groups[index];
+            let pending = &mut self.pending;
             match group.emitted.replace(values.clone()) {
                 Some(old) if old == values => continue,
                 Some(old) => {
-                    list.push(Change::Update(changed.len()));
-                    old_values.push(old);
+                    pending.list.push(Change::Update(pending.groups.len()));
+                    pending.old_values.push(old);
                 }
                 None => {
-                    list.push(Change::Insert(changed.len()));
+                    pending.list.push(Change::Insert(pending.groups.len()));
                     // Never read: inserts take only the new row.
-                    old_values.push(values.clone());
+                    pending.old_values.push(values.clone());
                 }
             }
-            changed.push(index);
-            new_values.push(values);
+            pending.groups.push(index);
+            pending.new_values.push(values);
         }
-        if changed.is_empty() {
+        self.period += 1;
+        self.unreported_rows = 0;
+        Ok(())
+    }
+
+    /// The pending changes as row-aligned batches, leaving none pending.
+    fn take_pending(&mut self) -> Result<Option<Changes>> {
+        let Pending { groups, old_values, new_values, list } = std::mem::take(&mut self.pending);
+        if list.is_empty() {
             return Ok(None);
         }
-        let groups: Vec<&Group> = changed.iter().map(|&i| &self.groups.groups[i]).collect();
+        let groups: Vec<&Group> = groups.iter().map(|&i| &self.groups.groups[i]).collect();
         let has_old = list.iter().any(|c| matches!(c, Change::Update(_)));
         let old = if has_old { Some(self.batch(&groups, &old_values)?) } else { None };
         let new = self.batch(&groups, &new_values)?;
@@ -297,6 +337,20 @@ impl Aggregation {
         let options = RecordBatchOptions::new().with_row_count(Some(groups.len()));
         RecordBatch::try_new_with_options(self.schema.clone(), columns, &options).map_err(|e| GatewayError::Internal(e.to_string()))
     }
+}
+
+/// Changes reported but not yet sent: one entry per change, a group
+/// appearing once per report that changed it.
+#[derive(Debug, Default)]
+struct Pending {
+    /// The changed group of each entry.
+    groups: Vec<usize>,
+    /// Its values before the change (a copy of the new ones for inserts).
+    old_values: Vec<Vec<ScalarValue>>,
+    /// Its values after the change.
+    new_values: Vec<Vec<ScalarValue>>,
+    /// The changes in order, indexing the entries.
+    list: Vec<Change>,
 }
 
 /// A timestamp column as raw values in `time_type`'s unit.

@@ -1,15 +1,19 @@
-//! Continuous queries: aggregates over unbounded inputs, emitted as a Flink changelog.
+//! Continuous queries: aggregates in streaming mode, emitted as a Flink changelog.
 //!
 //! DataFusion aggregates only finite inputs: over an unbounded source its
 //! aggregate would wait forever for the end. Flink instead keeps the result
 //! up to date as rows arrive and sends each change as a row with a
-//! [`RowKind`](crate::result::RowKind). This module does the same for the
-//! queries dashboards page for hours:
+//! [`RowKind`](crate::result::RowKind), whether the input ends or not. This
+//! module does the same for the queries dashboards page for hours:
 //!
-//! - `SELECT keys, aggregates FROM unbounded GROUP BY keys [HAVING ...] [LIMIT n]`
-//!   emits, after each input batch, `+I` for a new group and `-U`/`+U` for a
-//!   group whose result changed. HAVING turns a group that starts or stops
-//!   passing into `+I` or `-D`.
+//! - `SELECT keys, aggregates FROM input GROUP BY keys [HAVING ...] [LIMIT n]`
+//!   emits, after each input row ([`Emission::PerRow`]) or once per
+//!   mini-batch ([`Emission::MiniBatch`]), `+I` for a new group and
+//!   `-U`/`+U` for a group whose result changed. HAVING turns a group that
+//!   starts or stops passing into `+I` or `-D`. Over a bounded input the
+//!   changelog ends with the input; shapes a bounded input allows but a
+//!   changelog cannot follow (ORDER BY over the aggregate, say) run as a
+//!   batch query instead.
 //! - Window aggregates over Flink's `TUMBLE`/`HOP` table functions (see
 //!   [`rewrite_window_tvfs`]) emit each window's rows once, as `+I`, when the
 //!   table's watermark passes the window's end; rows arriving after that are
@@ -30,6 +34,7 @@
 
 mod aggregation;
 mod changes;
+mod emission;
 mod functions;
 mod plan;
 mod rewrite;
@@ -51,10 +56,11 @@ use futures::StreamExt;
 
 use crate::engine::RowStream;
 use crate::engine::errors::from_datafusion;
-use crate::error::Result;
+use crate::error::{GatewayError, Result};
 use aggregation::{Aggregation, WindowSpec};
 use changes::Stage;
 
+pub use emission::{Emission, MINI_BATCH_ENABLED, MINI_BATCH_LATENCY, MINI_BATCH_SIZE};
 pub use functions::HOP_WINDOW_STARTS;
 pub use rewrite::rewrite_window_tvfs;
 
@@ -95,18 +101,39 @@ pub fn register_functions(ctx: &SessionContext) {
     }
 }
 
-/// Plan `plan` as a continuous changelog query if it aggregates an unbounded input.
+/// How a changelog query runs; the default is Flink's streaming mode
+/// without mini-batch.
+#[derive(Debug, Clone, Copy)]
+pub struct ChangelogOptions {
+    /// When a plain GROUP BY sends its changes.
+    pub emission: Emission,
+    /// Whether aggregates over bounded inputs run as changelogs too (Flink's
+    /// streaming mode), not only those over unbounded ones.
+    pub bounded_inputs: bool,
+}
+
+impl Default for ChangelogOptions {
+    fn default() -> Self {
+        ChangelogOptions { emission: Emission::PerRow, bounded_inputs: true }
+    }
+}
+
+/// Plan `plan` as a continuous changelog query if it aggregates an unbounded
+/// input, or (with [`ChangelogOptions::bounded_inputs`]) a bounded one.
 ///
 /// `None` when it does not (run it normally); an error naming the construct
-/// when it does in a shape that cannot run continuously (ORDER BY, OFFSET,
-/// joins or nested aggregations over the aggregate, unsupported aggregate
-/// functions, windows without a watermark). `watermark_of(table)` gives the
-/// watermark declared on a source table, by the unqualified name it is
-/// scanned under.
+/// when it aggregates an unbounded input in a shape that cannot run
+/// continuously (ORDER BY, OFFSET, joins or nested aggregations over the
+/// aggregate, unsupported aggregate functions, windows without a
+/// watermark). A bounded input in such a shape, or under a window
+/// aggregate (whose rows are final either way), gives `None`.
+/// `watermark_of(table)` gives the watermark declared on a source table, by
+/// the unqualified name it is scanned under.
 pub async fn plan_changelog(
     ctx: &SessionContext,
     plan: LogicalPlan,
     watermark_of: &(dyn Fn(&str) -> Option<Watermark> + Send + Sync),
+    options: ChangelogOptions,
 ) -> Result<Option<Changelog>> {
     if !plan::is_query(&plan) {
         return Ok(None);
@@ -115,27 +142,42 @@ pub async fn plan_changelog(
     // One input partition keeps the source's order, which the watermark relies on.
     state.config_mut().options_mut().execution.target_partitions = 1;
     let plan = state.analyzer().execute_and_check(plan, state.config_options(), |_, _| {}).map_err(from_datafusion)?;
-    let Some(shape) = plan::find(&state, &plan).await? else { return Ok(None) };
+    let Some(shape) = plan::find(&state, &plan, options.bounded_inputs).await? else { return Ok(None) };
     let aggregate = &shape.aggregate;
     let window_end = plan::window_end_key(aggregate);
+    if shape.bounded && window_end.is_some() {
+        return Ok(None);
+    }
+    // Over a bounded input, whatever cannot run as a changelog runs as a batch query.
+    let or_batch = |error: GatewayError| if shape.bounded { Ok(None) } else { Err(error) };
     let event_time = match window_end {
         Some(_) => Some(plan::event_time(aggregate, watermark_of)?),
         None => None,
     };
-    let input = plan::input(aggregate, event_time.as_ref().map(|t| &t.column))?;
+    let input = match plan::input(aggregate, event_time.as_ref().map(|t| &t.column)) {
+        Ok(input) => input,
+        Err(error) => return or_batch(error),
+    };
     let window = match (window_end, event_time, input.time_column) {
         (Some(end_key), Some(time), Some(time_column)) => Some(WindowSpec { end_key, time_column, time_type: time.data_type, delay: time.delay, hop: time.hop }),
         _ => None,
     };
-    let (stages, limit) = plan::stages(&state, &shape.above)?;
+    let (stages, limit) = match plan::stages(&state, &shape.above) {
+        Ok(stages) => stages,
+        Err(error) => return or_batch(error),
+    };
     let late_rows = Arc::new(AtomicU64::new(0));
     let aggregate_schema = Arc::new(aggregate.schema.as_arrow().clone());
-    let aggregation = Aggregation::new(aggregate.group_expr.len(), input.aggregates, aggregate_schema, window, input.where_column, late_rows.clone())?;
+    let aggregation = match Aggregation::new(aggregate.group_expr.len(), input.aggregates, aggregate_schema, window, input.where_column, late_rows.clone(), options.emission) {
+        Ok(aggregation) => aggregation,
+        Err(error) => return or_batch(error),
+    };
     let schema: SchemaRef = Arc::new(plan.schema().as_arrow().clone());
     let physical = crate::engine::query::physical_plan(ctx, input.plan.clone()).await?;
     let source = execute_stream(physical, Arc::new(TaskContext::from(&state))).map_err(from_datafusion)?;
     let append_only = aggregation.append_only();
-    let running = Running { source, aggregation, stages, schema: schema.clone(), remaining: limit, done: limit == Some(0) };
+    let latency = options.emission.latency();
+    let running = Running { source, aggregation, stages, schema: schema.clone(), remaining: limit, done: limit == Some(0), latency, deadline: None };
     Ok(Some(Changelog { schema, rows: running.into_stream(), late_rows, append_only }))
 }
 
@@ -153,6 +195,10 @@ struct Running {
     remaining: Option<usize>,
     /// Nothing more will be emitted.
     done: bool,
+    /// A mini-batch's allowed latency: how long folded rows may wait for more.
+    latency: Option<std::time::Duration>,
+    /// When the rows folded but not yet reported must be reported.
+    deadline: Option<tokio::time::Instant>,
 }
 
 impl Running {
@@ -160,13 +206,24 @@ impl Running {
     fn into_stream(self) -> RowStream {
         futures::stream::unfold(self, |mut running| async move {
             while !running.done {
-                let changes = match running.source.next().await {
-                    Some(Ok(batch)) => running.aggregation.fold(&batch),
-                    Some(Err(error)) => Err(from_datafusion(error)),
-                    None => {
+                let next = match running.deadline {
+                    Some(deadline) => tokio::time::timeout_at(deadline, running.source.next()).await.ok(),
+                    None => Some(running.source.next().await),
+                };
+                let changes = match next {
+                    // The mini-batch waited as long as allowed.
+                    None => running.aggregation.flush(),
+                    Some(Some(Ok(batch))) => running.aggregation.fold(&batch),
+                    Some(Some(Err(error))) => Err(from_datafusion(error)),
+                    Some(None) => {
                         running.done = true;
                         running.aggregation.finish()
                     }
+                };
+                running.deadline = match (running.aggregation.has_unreported(), running.deadline, running.latency) {
+                    (false, _, _) | (_, _, None) => None,
+                    (true, Some(deadline), _) => Some(deadline),
+                    (true, None, Some(latency)) => Some(tokio::time::Instant::now() + latency),
                 };
                 match changes.and_then(|c| running.emit(c)) {
                     Ok(None) => continue,
@@ -179,6 +236,8 @@ impl Running {
             }
             None
         })
+        // Polling again after the end answers None again.
+        .fuse()
         .boxed()
     }
 

@@ -32,6 +32,8 @@ pub(super) struct Shape {
     pub(super) aggregate: Aggregate,
     /// Nodes above it, outermost first: projections, filters, aliases and limits.
     pub(super) above: Vec<LogicalPlan>,
+    /// Whether the aggregate's input ends.
+    pub(super) bounded: bool,
 }
 
 /// The columns the aggregation reads, planned over the aggregate's input.
@@ -60,9 +62,10 @@ pub(super) fn is_query(plan: &LogicalPlan) -> bool {
 const WINDOW_END: &str = "window_end";
 
 /// Find the continuous aggregate of `plan`. `None` when the plan does not
-/// aggregate an unbounded input; an error when it does in a shape that
-/// cannot run continuously.
-pub(super) async fn find(state: &SessionState, plan: &LogicalPlan) -> Result<Option<Shape>> {
+/// aggregate an unbounded input (or, with `bounded_inputs`, aggregates a
+/// bounded one in a shape a changelog cannot follow); an error when it
+/// aggregates an unbounded input in a shape that cannot run continuously.
+pub(super) async fn find(state: &SessionState, plan: &LogicalPlan, bounded_inputs: bool) -> Result<Option<Shape>> {
     let mut above = Vec::new();
     let mut lowest_distinct = None;
     let mut node = plan;
@@ -99,6 +102,7 @@ pub(super) async fn find(state: &SessionState, plan: &LogicalPlan) -> Result<Opt
     };
     match state.create_physical_plan(&aggregate.input).await {
         Ok(physical) if physical.boundedness().is_unbounded() => {}
+        Ok(_) if bounded_inputs && check_above(&above).is_ok() => return Ok(Some(Shape { aggregate, above, bounded: true })),
         Ok(_) => return Ok(None),
         Err(error) => {
             if !reads_unbounded_table(state, &aggregate.input).await {
@@ -111,7 +115,7 @@ pub(super) async fn find(state: &SessionState, plan: &LogicalPlan) -> Result<Opt
         }
     }
     check_above(&above)?;
-    Ok(Some(Shape { aggregate, above }))
+    Ok(Some(Shape { aggregate, above, bounded: false }))
 }
 
 /// Refuse the stages above a continuous aggregate that cannot follow a changing result.

@@ -20,7 +20,7 @@ use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
 use datafusion::physical_plan::streaming::PartitionStream;
 use futures::StreamExt;
 
-use super::{Changelog, Watermark, plan_changelog, register_functions, rewrite_window_tvfs};
+use super::{Changelog, ChangelogOptions, Emission, Watermark, plan_changelog, register_functions, rewrite_window_tvfs};
 use crate::error::GatewayError;
 use crate::result::RowKind;
 
@@ -80,7 +80,7 @@ fn events(rows: &[(&str, Option<i64>)]) -> RecordBatch {
 pub(super) async fn plan(ctx: &SessionContext, sql: &str, watermark: Option<Watermark>) -> crate::error::Result<Option<Changelog>> {
     let sql = rewrite_window_tvfs(sql)?;
     let logical = ctx.state().create_logical_plan(&sql).await.map_err(crate::engine::errors::from_datafusion)?;
-    plan_changelog(ctx, logical, &move |_table: &str| watermark.clone()).await
+    plan_changelog(ctx, logical, &move |_table: &str| watermark.clone(), ChangelogOptions::default()).await
 }
 
 /// Rows of one output batch as `+I a 2`-style lines.
@@ -121,7 +121,7 @@ async fn refusal(ctx: &SessionContext, sql: &str) -> String {
 }
 
 #[tokio::test]
-async fn count_and_sum_changelog_per_batch() {
+async fn count_and_sum_changelog_row_by_row() {
     let ctx = context();
     let batches = vec![events(&[("a", Some(1)), ("b", Some(2)), ("a", Some(3))]), events(&[("a", Some(4))]), events(&[("c", Some(5)), ("b", Some(0))])];
     unbounded(&ctx, "events", batches, true);
@@ -130,12 +130,41 @@ async fn count_and_sum_changelog_per_batch() {
     assert_eq!(changelog.schema.fields().iter().map(|f| f.name().as_str()).collect::<Vec<_>>(), ["k", "c", "s"]);
     assert_eq!(changelog.schema.field(1).data_type(), &DataType::Int64);
     let out = drain(&mut changelog).await;
+    // One change per input row, as Flink's streaming aggregation without
+    // mini-batch; the rows of one input batch leave together.
     assert_eq!(out, vec![
-        vec!["+I a 2 4", "+I b 1 2"],
+        vec!["+I a 1 1", "+I b 1 2", "-U a 1 1", "+U a 2 4"],
         vec!["-U a 2 4", "+U a 3 8"],
         vec!["+I c 1 5", "-U b 1 2", "+U b 2 2"],
     ]);
     assert_eq!(changelog.late_rows.load(Ordering::Relaxed), 0);
+}
+
+/// Plan `sql` continuously with `emission`.
+async fn plan_with(ctx: &SessionContext, sql: &str, emission: Emission) -> Changelog {
+    let logical = ctx.state().create_logical_plan(sql).await.unwrap();
+    let options = ChangelogOptions { emission, bounded_inputs: true };
+    plan_changelog(ctx, logical, &|_: &str| None, options).await.unwrap().expect("a continuous query")
+}
+
+#[tokio::test]
+async fn mini_batches_coalesce_updates_by_size_then_by_latency() {
+    let ctx = context();
+    let batches = vec![events(&[("a", Some(1)), ("b", Some(2)), ("a", Some(3))]), events(&[("a", Some(4))]), events(&[("c", Some(5)), ("b", Some(0))])];
+    unbounded(&ctx, "events", batches, false);
+    let sql = "SELECT k, COUNT(*) AS c, SUM(v) AS s FROM events GROUP BY k";
+    // Three rows per mini-batch: a's two rows of the first batch make one insert.
+    let mut changelog = plan_with(&ctx, sql, Emission::MiniBatch { size: 3, latency: Duration::from_secs(3600) }).await;
+    assert_eq!(drain(&mut changelog).await, vec![
+        vec!["+I a 2 4", "+I b 1 2"],
+        vec!["-U a 2 4", "+U a 3 8", "+I c 1 5", "-U b 1 2", "+U b 2 2"],
+    ]);
+    // A source that goes quiet: the allowed latency sends what a large mini-batch holds.
+    let ctx = context();
+    unbounded(&ctx, "events", vec![events(&[("a", Some(1)), ("a", Some(2))]), events(&[("b", Some(7))])], true);
+    let mut changelog = plan_with(&ctx, sql, Emission::MiniBatch { size: 1000, latency: Duration::from_millis(50) }).await;
+    let first = tokio::time::timeout(Duration::from_secs(5), changelog.rows.next()).await.expect("sent once the latency passed").unwrap().unwrap();
+    assert_eq!(lines(&first.batch, first.kinds.as_deref().unwrap()), ["+I a 2 3", "+I b 1 7"]);
 }
 
 #[tokio::test]
@@ -192,7 +221,10 @@ async fn distinct_min_max_avg_and_filter() {
     let sql = "SELECT COUNT(DISTINCT v) AS d, COUNT(DISTINCT k) AS dk, MIN(k) AS lo, MAX(k) AS hi, MIN(v) AS vlo, AVG(v) AS mean, \
                COUNT(*) FILTER (WHERE k = 'x') AS xs FROM events";
     let out = run(&ctx, sql).await;
-    assert_eq!(out, vec![vec!["+I 1 2 x y 3 3.0 2"], vec!["-U 1 2 x y 3 3.0 2", "+U 2 3 x z -1 2.0 3"]]);
+    assert_eq!(out, vec![
+        vec!["+I 1 1 x x 3 3.0 1", "-U 1 1 x x 3 3.0 1", "+U 1 2 x y 3 3.0 1", "-U 1 2 x y 3 3.0 1", "+U 1 2 x y 3 3.0 2"],
+        vec!["-U 1 2 x y 3 3.0 2", "+U 2 3 x z -1 1.6666666666666667 2", "-U 2 3 x z -1 1.6666666666666667 2", "+U 2 3 x z -1 2.0 3"],
+    ]);
 }
 
 #[tokio::test]
@@ -225,7 +257,7 @@ async fn global_aggregate_and_select_distinct() {
     let ctx = context();
     unbounded(&ctx, "events", vec![events(&[("a", Some(1)), ("b", Some(2))]), events(&[("a", Some(4))]), events(&[("c", None)])], false);
     let out = run(&ctx, "SELECT COUNT(*) AS n, SUM(v) AS s FROM events").await;
-    assert_eq!(out, vec![vec!["+I 2 3"], vec!["-U 2 3", "+U 3 7"], vec!["-U 3 7", "+U 4 7"]]);
+    assert_eq!(out, vec![vec!["+I 1 1", "-U 1 1", "+U 2 3"], vec!["-U 2 3", "+U 3 7"], vec!["-U 3 7", "+U 4 7"]]);
     let out = run(&ctx, "SELECT DISTINCT k FROM events").await;
     assert_eq!(out, vec![vec!["+I a", "+I b"], vec!["+I c"]]);
 }
@@ -243,12 +275,24 @@ async fn limit_counts_changelog_rows_then_ends() {
 }
 
 #[tokio::test]
+async fn bounded_inputs_give_changelogs_that_end() {
+    let ctx = context();
+    bounded(&ctx, "fixed", vec![events(&[("a", Some(1)), ("a", Some(2))]), events(&[("b", Some(3))])]);
+    let out = run(&ctx, "SELECT k, SUM(v) AS s FROM fixed GROUP BY k").await;
+    assert_eq!(out.concat(), ["+I a 1", "-U a 1", "+U a 3", "+I b 3"]);
+    let mut changelog = plan(&ctx, "SELECT COUNT(*) AS n FROM fixed", None).await.unwrap().unwrap();
+    assert_eq!(drain(&mut changelog).await.concat(), ["+I 1", "-U 1", "+U 2", "-U 2", "+U 3"]);
+    assert!(changelog.rows.next().await.is_none(), "ends with its input");
+}
+
+#[tokio::test]
 async fn bounded_inputs_and_plain_queries_are_not_continuous() {
     let ctx = context();
     bounded(&ctx, "fixed", vec![events(&[("a", Some(1))])]);
     unbounded(&ctx, "events", vec![events(&[("a", Some(1))])], true);
     for sql in [
-        "SELECT k, COUNT(*) FROM fixed GROUP BY k",
+        // A bounded input in a shape a changelog cannot follow runs as a batch query.
+        "SELECT k, COUNT(*) AS n FROM fixed GROUP BY k ORDER BY n",
         "SELECT k, v FROM events WHERE v > 0",
         "SELECT e.k, f.n FROM events e JOIN (SELECT k, COUNT(*) AS n FROM fixed GROUP BY k) f ON e.k = f.k",
         "EXPLAIN SELECT k, COUNT(*) FROM events GROUP BY k",
@@ -393,6 +437,6 @@ async fn optimized_plans_run_the_same() {
     let sql = "SELECT k, SUM(v) * 2 AS x FROM events WHERE v > 1 GROUP BY k HAVING COUNT(*) > 0";
     let logical = ctx.state().create_logical_plan(sql).await.unwrap();
     let optimized = ctx.state().optimize(&logical).unwrap();
-    let mut changelog = plan_changelog(&ctx, optimized, &|_: &str| None).await.unwrap().unwrap();
+    let mut changelog = plan_changelog(&ctx, optimized, &|_: &str| None, ChangelogOptions::default()).await.unwrap().unwrap();
     assert_eq!(drain(&mut changelog).await, run(&ctx, sql).await);
 }
