@@ -36,6 +36,7 @@ pub mod results;
 pub mod script;
 pub mod settings;
 pub mod statement;
+pub mod typing;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};

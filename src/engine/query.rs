@@ -79,7 +79,7 @@ impl SessionEngine {
     /// Plan and start a query.
     pub(super) async fn query(&self, ctx: &SessionContext, sql: &str) -> Result<Prepared> {
         let sql = continuous::rewrite_window_tvfs(sql)?;
-        let plan = ctx.state().create_logical_plan(&sql).await.map_err(from_datafusion)?;
+        let plan = super::typing::flink_types(ctx.state().create_logical_plan(&sql).await.map_err(from_datafusion)?)?;
         let shape = ResultShape { is_query: true, has_content: true, job_id: Some(new_job_id()) };
         if self.streaming()
             && let Some(changelog) = continuous::plan_changelog(ctx, plan.clone(), &|t: &str| self.watermark_of(t), self.changelog_options()?).await?

@@ -198,7 +198,25 @@ impl LogicalType {
 /// Every Arrow type has an answer. Types Flink lacks are widened (unsigned
 /// integers) or shown as `STRING` (unions, rendered as text by the encoders).
 pub fn logical_type(field: &Field) -> LogicalType {
-    map_type(field.data_type(), field.is_nullable())
+    declared_length(field).unwrap_or_else(|| map_type(field.data_type(), field.is_nullable()))
+}
+
+/// Field metadata naming a Flink type Arrow cannot tell apart from a wider
+/// one: `CHAR(n)` (stored as a string) and `BINARY(n)` (stored as bytes).
+pub const FLINK_TYPE: &str = "flink.type";
+
+/// `CHAR(n)` / `BINARY(n)` where the field's [`FLINK_TYPE`] says so and its
+/// Arrow type can hold it; anything else in the metadata is ignored.
+fn declared_length(field: &Field) -> Option<LogicalType> {
+    let declared = field.metadata().get(FLINK_TYPE)?;
+    let (root, rest) = declared.split_once('(')?;
+    let length: i32 = rest.strip_suffix(')')?.trim().parse().ok().filter(|n| *n >= 1)?;
+    let type_root = match (root.trim(), field.data_type()) {
+        ("CHAR", DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View) => TypeRoot::Char,
+        ("BINARY", DataType::Binary | DataType::LargeBinary | DataType::BinaryView) => TypeRoot::Binary,
+        _ => return None,
+    };
+    Some(LogicalType { length: Some(length), ..LogicalType::simple(type_root, field.is_nullable()) })
 }
 
 /// [`logical_type`] on a data type with explicit nullability.
@@ -322,6 +340,20 @@ fn day_time(fraction: u8, nullable: bool) -> LogicalType {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn declared_fixed_lengths_only_where_the_arrow_type_holds_them() {
+        let with = |dt: DataType, declared: &str| {
+            let meta = std::collections::HashMap::from([(FLINK_TYPE.to_string(), declared.to_string())]);
+            serde_json::to_string(&logical_type(&Field::new("c", dt, false).with_metadata(meta))).unwrap()
+        };
+        assert_eq!(with(DataType::Utf8, "CHAR(3)"), r#"{"type":"CHAR","nullable":false,"length":3}"#);
+        assert_eq!(with(DataType::Binary, "BINARY(2)"), r#"{"type":"BINARY","nullable":false,"length":2}"#);
+        // A mismatch or a malformed declaration falls back to the Arrow type.
+        assert_eq!(with(DataType::Int32, "CHAR(3)"), r#"{"type":"INTEGER","nullable":false}"#);
+        assert_eq!(with(DataType::Utf8, "CHAR(x)"), r#"{"type":"VARCHAR","nullable":false,"length":2147483647}"#);
+        assert_eq!(with(DataType::Utf8, "CHAR(0)"), r#"{"type":"VARCHAR","nullable":false,"length":2147483647}"#);
+    }
 
     #[test]
     fn key_order_and_skipping() {

@@ -32,7 +32,7 @@ use datafusion::arrow::record_batch::RecordBatch;
 use crate::result::RowKind;
 
 pub use json::write_json_rows;
-pub use logical_type::{IntervalResolution, LogicalType, LogicalTypeField, TypeRoot, logical_type};
+pub use logical_type::{FLINK_TYPE, IntervalResolution, LogicalType, LogicalTypeField, TypeRoot, logical_type};
 pub use plain_text::write_plain_text_rows;
 
 /// Session-level settings that change how values are rendered.
