@@ -154,7 +154,7 @@ impl SessionEngine {
             for column in &ddl.columns {
                 match &column.kind {
                     ColumnKind::Computed { expr } => {
-                        let parsed = self.ctx.parse_sql_expr(expr, &df_schema).map_err(|e| {
+                        let parsed = self.ctx.parse_sql_expr(&self.flink_sql(expr)?, &df_schema).map_err(|e| {
                             GatewayError::Sql(format!("Invalid expression for computed column `{}`: {}", column.name, from_datafusion(e)))
                         })?;
                         exprs.push(parsed.alias(&column.name));
@@ -238,7 +238,7 @@ impl SessionEngine {
         if !self.check_free(&key, if_not_exists, or_replace, "CreateView").await? {
             return Ok(ok_result());
         }
-        let sql = super::continuous::rewrite_window_tvfs(query)?;
+        let sql = self.flink_sql(query)?;
         let mut plan = self.ctx.state().create_logical_plan(&sql).await.map_err(from_datafusion)?;
         if !columns.is_empty() {
             let fields = plan.schema().columns();

@@ -54,7 +54,7 @@ impl SessionEngine {
     async fn plan_inserts(&self, ctx: &SessionContext, inserts: &[String]) -> Result<Vec<LogicalPlan>> {
         let mut plans = Vec::new();
         for sql in inserts {
-            let sql = super::continuous::rewrite_window_tvfs(sql)?;
+            let sql = self.flink_sql(sql)?;
             plans.push(ctx.state().create_logical_plan(&sql).await.map_err(from_datafusion)?);
         }
         Ok(plans)
@@ -130,7 +130,7 @@ impl SessionEngine {
     /// answering `OK`; a connector table is created, then filled by a job.
     pub(super) async fn create_table_as(&self, key: TableKey, ddl: CreateTable) -> Result<Prepared> {
         let query = ddl.as_query.clone().unwrap_or_default();
-        let query = super::continuous::rewrite_window_tvfs(&query)?;
+        let query = self.flink_sql(&query)?;
         let target = format!("\"{}\".\"{}\".\"{}\"", key.0.replace('"', "\"\""), key.1.replace('"', "\"\""), key.2.replace('"', "\"\""));
         if ddl.options.is_empty() && ddl.columns.is_empty() {
             let verb = match (ddl.or_replace, ddl.if_not_exists) {

@@ -93,7 +93,7 @@ impl SessionEngine {
         if !self.check_free(&key, false, false, "CreateMaterializedTable").await? {
             return Ok(ok_result());
         }
-        let query = super::continuous::rewrite_window_tvfs(&def.query)?;
+        let query = self.flink_sql(&def.query)?;
         // Plan first: a wrong query is answered before anything exists.
         let plan = self.ctx.state().create_logical_plan(&query).await.map_err(from_datafusion)?;
         let schema = Arc::new(plan.schema().as_arrow().clone());

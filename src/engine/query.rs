@@ -57,6 +57,15 @@ impl SessionEngine {
         !self.properties.get(RUNTIME_MODE).is_some_and(|m| m.eq_ignore_ascii_case("batch"))
     }
 
+    /// `sql` with Flink's syntax DataFusion lacks rewritten: window table
+    /// functions, then expression forms (`MAP[..]`, casts to Flink types,
+    /// `FLOOR(t TO unit)`, `IS JSON`, ...).
+    pub(super) fn flink_sql(&self, sql: &str) -> Result<String> {
+        let sql = continuous::rewrite_window_tvfs(sql)?;
+        let zone = self.properties.get(super::settings::LOCAL_TIME_ZONE).filter(|z| !z.trim().is_empty()).unwrap_or_else(|| "UTC".into());
+        super::dialect::rewrite_expressions(&sql, &zone)
+    }
+
     /// How streaming aggregates emit: Flink's changelog over bounded inputs
     /// too, row by row unless the session enables mini-batch.
     fn changelog_options(&self) -> Result<continuous::ChangelogOptions> {
@@ -78,7 +87,7 @@ impl SessionEngine {
 
     /// Plan and start a query.
     pub(super) async fn query(&self, ctx: &SessionContext, sql: &str) -> Result<Prepared> {
-        let sql = continuous::rewrite_window_tvfs(sql)?;
+        let sql = self.flink_sql(sql)?;
         let plan = super::typing::flink_types(ctx.state().create_logical_plan(&sql).await.map_err(from_datafusion)?)?;
         let shape = ResultShape { is_query: true, has_content: true, job_id: Some(new_job_id()) };
         if self.streaming()
@@ -114,7 +123,7 @@ impl SessionEngine {
 
     /// EXPLAIN: the plans as one text in a `result` column, as Flink answers.
     pub(super) async fn explain(&self, ctx: &SessionContext, statement: &str) -> Result<Prepared> {
-        let sql = continuous::rewrite_window_tvfs(statement)?;
+        let sql = self.flink_sql(statement)?;
         let frame = ctx.sql(&format!("EXPLAIN {sql}")).await.map_err(from_datafusion)?;
         let batches = frame.collect().await.map_err(from_datafusion)?;
         let mut text = String::new();

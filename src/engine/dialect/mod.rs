@@ -21,6 +21,7 @@
 mod command;
 mod cursor;
 mod ddl;
+mod expressions;
 mod materialized;
 mod script;
 mod show;
@@ -37,6 +38,7 @@ use datafusion::sql::sqlparser::tokenizer::Token;
 use crate::error::{GatewayError, Result};
 use cursor::{Cursor, starts_query};
 
+pub use expressions::rewrite_expressions;
 pub use ddl::{ColumnDef, ColumnKind, CreateTable, Watermark};
 pub use materialized::{CreateMaterializedTable, MaterializedAction};
 pub use script::split_statements;

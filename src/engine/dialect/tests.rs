@@ -2,6 +2,7 @@
 
 mod ddl;
 mod errors;
+mod expressions;
 mod script;
 mod statements;
 mod types;
