@@ -10,6 +10,7 @@
 //!   `ceil_time('UNIT', t)`;
 //! - `TIMESTAMPADD(unit, n, t)`, `TIMESTAMPDIFF(unit, a, b)`: the unit
 //!   keyword becomes a string argument of the functions of that name;
+//! - `LOCALTIMESTAMP`, `LOCALTIME` (no parentheses) → calls of those functions;
 //! - `e IS [NOT] JSON [VALUE|SCALAR|ARRAY|OBJECT]` → `[NOT] is_json(e, 'KIND')`;
 //! - `JSON_OBJECT([KEY] k VALUE v, .. [NULL|ABSENT ON NULL])` →
 //!   `json_object('NULL'|'ABSENT', k, v, ..)`, and `JSON_ARRAY(v, .. [.. ON NULL])`
@@ -33,7 +34,7 @@ use crate::error::{GatewayError, Result};
 const MAX_DEPTH: usize = 64;
 
 /// Words that may start a construct rewritten here; text without any of them is returned as is.
-const TRIGGERS: [&str; 9] = ["MAP", "CAST", "FLOOR", "CEIL", "TIMESTAMPADD", "TIMESTAMPDIFF", "JSON", "JSON_OBJECT", "JSON_ARRAY"];
+const TRIGGERS: [&str; 10] = ["MAP", "CAST", "FLOOR", "CEIL", "TIMESTAMPADD", "TIMESTAMPDIFF", "JSON", "JSON_OBJECT", "JSON_ARRAY", "LOCALTIME"];
 
 /// One meaningful token with its byte range in the text.
 struct Tok {
@@ -186,6 +187,8 @@ fn construct(sql: &str, toks: &[Tok], i: usize, zone: &str, inner: &dyn Fn(std::
             Ok(Some(Replacement { from: i, last: close, text: format!("{}({args})", word.to_ascii_lowercase()) }))
         }
         ("IS", _) => is_json(toks, i, inner),
+        // Keywords without parentheses the SQL parser takes for column names.
+        ("LOCALTIMESTAMP" | "LOCALTIME", next) if next != Some(&Token::LParen) => Ok(Some(Replacement { from: i, last: i, text: format!("{}()", word.to_ascii_lowercase()) })),
         _ => Ok(None),
     }
 }

@@ -13,12 +13,15 @@
 //! - [`string`]: `IS_ALPHA`, `IS_DIGIT`, `IS_DECIMAL`, `LOCATE`,
 //!   `SPLIT_INDEX`, `TO_BASE64`, `FROM_BASE64`, `REGEXP`, `REGEXP_EXTRACT`;
 //! - [`conditional`]: `IF`;
+//! - [`clock`]: `CURRENT_TIMESTAMP`, `NOW`, `CURRENT_ROW_TIMESTAMP`,
+//!   `LOCALTIMESTAMP`, `CURRENT_DATE`, `CURRENT_TIME`, `LOCALTIME`;
 //! - [`time_units`]: `FLOOR(t TO unit)`, `CEIL(t TO unit)` (as rewritten
 //!   by the dialect layer).
 //!
 //! Every function works on whole arrays (a batch at a time), never row by
 //! row through `ScalarValue`, since they sit on the paging hot path.
 
+mod clock;
 mod conditional;
 mod math;
 mod string;
@@ -38,14 +41,14 @@ use datafusion::logical_expr::{ColumnarValue, ScalarUDF};
 /// Register Flink's functions in `ctx` (after DataFusion's own, so a Flink
 /// meaning replaces a DataFusion one of the same name).
 pub fn register(ctx: &SessionContext) {
-    for function in math::all().into_iter().chain(string::all()).chain(conditional::all()).chain(time_units::all()) {
+    for function in math::all().into_iter().chain(string::all()).chain(conditional::all()).chain(time_units::all()).chain(clock::all()) {
         ctx.register_udf(function);
     }
 }
 
 /// The names this module adds, lower case, for tests and listings.
 pub fn names() -> Vec<String> {
-    math::all().into_iter().chain(string::all()).chain(conditional::all()).chain(time_units::all()).flat_map(|f| {
+    math::all().into_iter().chain(string::all()).chain(conditional::all()).chain(time_units::all()).chain(clock::all()).flat_map(|f| {
         let mut names = vec![f.name().to_string()];
         names.extend(f.aliases().iter().cloned());
         names

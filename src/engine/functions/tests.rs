@@ -134,3 +134,36 @@ async fn wrong_arguments_are_plan_errors() {
     }
     assert!(super::names().contains(&"split_index".to_string()));
 }
+
+/// `SELECT expr` (rewritten by the dialect layer) in a context whose session zone is `zone`.
+async fn eval_in_zone(expr: &str, zone: &str) -> (String, DataType) {
+    let mut config = datafusion::prelude::SessionConfig::new();
+    config.options_mut().execution.time_zone = Some(zone.to_string());
+    let ctx = SessionContext::new_with_config(config);
+    super::register(&ctx);
+    let sql = crate::engine::dialect::rewrite_expressions(&format!("SELECT {expr}"), zone).unwrap();
+    let batches = ctx.sql(&sql).await.unwrap_or_else(|e| panic!("{expr}: {e}")).collect().await.unwrap_or_else(|e| panic!("{expr}: {e}"));
+    (array_value_to_string(batches[0].column(0), 0).unwrap(), batches[0].column(0).data_type().clone())
+}
+
+#[tokio::test]
+async fn clock_functions_answer_in_the_session_zone_with_flink_types() {
+    use datafusion::arrow::datatypes::TimeUnit;
+    // The wall clock runs ahead of the instant by the zone's offset; both are read once per query.
+    let ahead = "arrow_cast(LOCALTIMESTAMP, 'Int64') - arrow_cast(CURRENT_TIMESTAMP, 'Int64')";
+    assert_eq!(eval_in_zone(ahead, "+05:00").await.0, (5 * 3600 * 1000).to_string());
+    assert_eq!(eval_in_zone(ahead, "UTC").await.0, "0");
+    assert_eq!(eval_in_zone("CURRENT_DATE = CAST(LOCALTIMESTAMP AS DATE)", "+14:00").await.0, "true");
+    assert_eq!(eval_in_zone("NOW() = CURRENT_TIMESTAMP", "Asia/Shanghai").await.0, "true");
+    let types = [
+        ("CURRENT_TIMESTAMP", DataType::Timestamp(TimeUnit::Millisecond, Some("+00:00".into()))),
+        ("CURRENT_ROW_TIMESTAMP()", DataType::Timestamp(TimeUnit::Millisecond, Some("+00:00".into()))),
+        ("LOCALTIMESTAMP", DataType::Timestamp(TimeUnit::Millisecond, None)),
+        ("CURRENT_DATE", DataType::Date32),
+        ("CURRENT_TIME", DataType::Time32(TimeUnit::Second)),
+        ("LOCALTIME", DataType::Time32(TimeUnit::Second)),
+    ];
+    for (expr, ty) in types {
+        assert_eq!(eval_in_zone(expr, "Asia/Shanghai").await.1, ty, "{expr}");
+    }
+}
