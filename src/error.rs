@@ -67,6 +67,16 @@ pub enum GatewayError {
     /// The gateway is shutting down and accepts no new work.
     #[error("The gateway is shutting down.")]
     ShuttingDown,
+    /// The request carries no usable credentials (none, an unknown scheme,
+    /// an expired or revoked key): the client should authenticate.
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// The credentials are wrong (unknown user, bad password, unknown key).
+    #[error("{0}")]
+    BadCredentials(String),
+    /// The caller is known but may not do this (impersonation, admin calls).
+    #[error("{0}")]
+    Forbidden(String),
     /// A genuine server fault; never the user's doing.
     #[error("{0}")]
     Internal(String),

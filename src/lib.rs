@@ -16,6 +16,8 @@
 //!   dialect: connectors, catalogs, continuous queries with changelogs.
 //! - [`job`]: background jobs (INSERT, statement sets, refreshes, scripts)
 //!   that outlive the statement that started them.
+//! - [`identity`]: users, roles, authentication modes, impersonation; the
+//!   owner of every session and operation.
 //! - [`gateway`]: the core as one facade, what protocol handlers call.
 //! - [`error`]: the one error type of the core.
 //! - [`metrics`]: counters and gauges in the Prometheus text format.
@@ -36,6 +38,7 @@ pub mod engine;
 pub mod error;
 pub mod format;
 pub mod gateway;
+pub mod identity;
 pub mod job;
 pub mod metrics;
 pub mod openapi;

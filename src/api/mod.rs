@@ -22,6 +22,8 @@ pub fn status_of(error: &GatewayError) -> StatusCode {
         GatewayError::TokenEvicted { .. } => StatusCode::GONE,
         GatewayError::Conflict(_) => StatusCode::CONFLICT,
         GatewayError::LimitExceeded(_) => StatusCode::TOO_MANY_REQUESTS,
+        GatewayError::Unauthenticated(_) | GatewayError::BadCredentials(_) => StatusCode::UNAUTHORIZED,
+        GatewayError::Forbidden(_) => StatusCode::FORBIDDEN,
         GatewayError::ShuttingDown => StatusCode::SERVICE_UNAVAILABLE,
         GatewayError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
