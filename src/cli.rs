@@ -27,6 +27,57 @@ pub enum Command {
     Serve(ServeArgs),
     /// Print the OpenAPI spec (JSON) and exit.
     Openapi,
+    /// Manage the users file of `basic` authentication.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage the API keys of `bearer` authentication.
+    #[command(subcommand)]
+    Key(KeyCommand),
+}
+
+/// `sluicegate user ...`
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user (or set its password): reads the password from the first
+    /// line of standard input and stores only its argon2 hash.
+    Add {
+        /// The user name.
+        name: String,
+        /// The users file [sluicegate.auth.users-file].
+        #[arg(long, default_value = "users")]
+        users_file: PathBuf,
+    },
+}
+
+/// `sluicegate key ...`
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Create an API key for a user and print it (once: only its hash is kept).
+    Create {
+        /// Whom the key authenticates.
+        #[arg(long)]
+        user: String,
+        /// Validity, e.g. `30 d`, `12 h`; forever when omitted.
+        #[arg(long)]
+        expires: Option<String>,
+        /// The keys file [sluicegate.auth.keys-file].
+        #[arg(long, default_value = "keys")]
+        keys_file: PathBuf,
+    },
+    /// Revoke a key by its id (the part after `sg_`, before the next `_`).
+    Revoke {
+        /// The key id.
+        id: String,
+        /// The keys file [sluicegate.auth.keys-file].
+        #[arg(long, default_value = "keys")]
+        keys_file: PathBuf,
+    },
+    /// List keys: id, user, expiry, state (never the secret).
+    List {
+        /// The keys file [sluicegate.auth.keys-file].
+        #[arg(long, default_value = "keys")]
+        keys_file: PathBuf,
+    },
 }
 
 /// How to start the gateway. Flags win over `-D`, which wins over the config file.
@@ -80,6 +131,18 @@ pub struct ServeArgs {
     /// Directory that filesystem tables and scripts may use; repeat for several [sluicegate.data-roots; default ./data].
     #[arg(long = "data-root")]
     pub data_roots: Vec<String>,
+    /// Authentication: none, basic or bearer [sluicegate.auth.mode; default none].
+    #[arg(long)]
+    pub auth: Option<String>,
+    /// Users file of `basic` authentication [sluicegate.auth.users-file].
+    #[arg(long)]
+    pub users_file: Option<String>,
+    /// API keys file of `bearer` authentication [sluicegate.auth.keys-file].
+    #[arg(long)]
+    pub keys_file: Option<String>,
+    /// Comma-separated admin users [sluicegate.auth.admins].
+    #[arg(long)]
+    pub admins: Option<String>,
     /// Log filter (`info`, `debug`, `sluicegate=debug,warn`, ...); RUST_LOG also works.
     #[arg(long, default_value = "info")]
     pub log: String,
@@ -117,6 +180,10 @@ impl ServeArgs {
             ("sluicegate.result.page-rows", &self.page_rows),
             ("sluicegate.result.page-bytes", &self.page_bytes),
             ("sluicegate.rest.max-request-bytes", &self.max_request_bytes),
+            ("sluicegate.auth.mode", &self.auth),
+            ("sluicegate.auth.users-file", &self.users_file),
+            ("sluicegate.auth.keys-file", &self.keys_file),
+            ("sluicegate.auth.admins", &self.admins),
         ];
         if !self.data_roots.is_empty() {
             props.insert("sluicegate.data-roots".to_string(), self.data_roots.join(","));
@@ -142,6 +209,8 @@ pub fn main() -> ExitCode {
             print!("{}", crate::openapi::spec_json());
             return ExitCode::SUCCESS;
         }
+        Some(Command::User(command)) => return user_command(command),
+        Some(Command::Key(command)) => return key_command(command),
         Some(Command::Serve(args)) => args,
         None => cli.serve,
     };
@@ -198,5 +267,62 @@ async fn shutdown_signal() {
     tokio::select! {
         _ = ctrl_c => {}
         _ = term => {}
+    }
+}
+
+/// `sluicegate user add`.
+fn user_command(command: UserCommand) -> ExitCode {
+    let UserCommand::Add { name, users_file } = command;
+    let mut password = String::new();
+    if let Err(e) = std::io::stdin().read_line(&mut password) {
+        eprintln!("sluicegate: cannot read the password from standard input: {e}");
+        return ExitCode::FAILURE;
+    }
+    let password = password.trim_end_matches(['\r', '\n']);
+    match crate::identity::users_file::add_user(&users_file, &name, password) {
+        Ok(()) => {
+            println!("user {name} written to {}", users_file.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("sluicegate: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `sluicegate key create | revoke | list`.
+fn key_command(command: KeyCommand) -> ExitCode {
+    use crate::identity::keys_file;
+    let outcome = match command {
+        KeyCommand::Create { user, expires, keys_file } => {
+            let valid_for = match expires.as_deref().map(config::parse_duration).transpose() {
+                Ok(d) => d,
+                Err(e) => {
+                    eprintln!("sluicegate: --expires: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            keys_file::create_key(&keys_file, &user, valid_for).map(|(record, key)| {
+                eprintln!("key {} for {user} written to {} (shown once; only its hash is kept)", record.id, keys_file.display());
+                println!("{key}");
+            })
+        }
+        KeyCommand::Revoke { id, keys_file } => keys_file::revoke_key(&keys_file, &id).and_then(|found| {
+            if found { Ok(println!("key {id} revoked")) } else { Err(crate::identity::users_file::FileError(format!("no key {id}"))) }
+        }),
+        KeyCommand::List { keys_file } => keys_file::KeysFile::read(&keys_file).map(|file| {
+            for r in file.records() {
+                let expires = if r.expires_ms == 0 { "never".to_string() } else { format!("{}", r.expires_ms) };
+                println!("{}\t{}\texpires_ms={expires}\t{}", r.id, r.user, if r.revoked { "revoked" } else { "active" });
+            }
+        }),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("sluicegate: {e}");
+            ExitCode::FAILURE
+        }
     }
 }

@@ -12,6 +12,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::path::Path;
 use std::time::Duration;
 
+use crate::identity::{AuthMode, AuthSettings};
 use crate::result::ResultLimits;
 use crate::session::SessionLimits;
 
@@ -47,6 +48,12 @@ pub const KEYS: &[Key] = &[
     Key { name: "sluicegate.result.page-rows", default: "5000", help: "most rows in one result page" },
     Key { name: "sluicegate.result.page-bytes", default: "8 mb", help: "most (Arrow) bytes in one result page" },
     Key { name: "sluicegate.rest.max-request-bytes", default: "1 mb", help: "largest request body accepted (413 beyond)" },
+    Key { name: "sluicegate.auth.mode", default: "none", help: "none (name from a Basic header, else anonymous), basic (users file) or bearer (API keys)" },
+    Key { name: "sluicegate.auth.users-file", default: "(none)", help: "name:argon2-hash lines, written by `sluicegate user add`" },
+    Key { name: "sluicegate.auth.keys-file", default: "(none)", help: "API key records, written by `sluicegate key create`" },
+    Key { name: "sluicegate.auth.admins", default: "(none)", help: "comma-separated users who see and manage everything and may act for anyone" },
+    Key { name: "sluicegate.auth.proxy-users", default: "(none)", help: "comma-separated real:proxy pairs a non-admin may impersonate (proxy * = anyone)" },
+    Key { name: "sluicegate.auth.cache-ttl", default: "1 min", help: "how long verified passwords are remembered (0 = verify every request)" },
     Key { name: "sluicegate.data-roots", default: "data", help: "directories (comma-separated) that filesystem tables and scripts may read and write; created if missing" },
 ];
 
@@ -75,6 +82,8 @@ pub struct Settings {
     pub session_defaults: BTreeMap<String, String>,
     /// Directories file paths in table options must stay inside.
     pub data_roots: Vec<std::path::PathBuf>,
+    /// How callers authenticate, who is admin, who may act for whom.
+    pub auth: AuthSettings,
 }
 
 impl Default for Settings {
@@ -133,10 +142,28 @@ impl Settings {
         if data_roots.is_empty() {
             return Err(ConfigError("sluicegate.data-roots: at least one directory is needed".into()));
         }
+        let list = |v: Option<String>| -> Vec<String> { v.unwrap_or_default().split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect() };
+        let mode_text = take("sluicegate.auth.mode").unwrap_or_else(|| "none".into());
+        let mode = AuthMode::parse(&mode_text).ok_or_else(|| ConfigError(format!("sluicegate.auth.mode: expected none, basic or bearer, not '{mode_text}'")))?;
+        let mut proxy_allowed = std::collections::BTreeSet::new();
+        for pair in list(take("sluicegate.auth.proxy-users")) {
+            let (real, proxy) = pair
+                .split_once(':')
+                .ok_or_else(|| ConfigError(format!("sluicegate.auth.proxy-users: expected real:proxy, not '{pair}'")))?;
+            proxy_allowed.insert((real.trim().to_string(), proxy.trim().to_string()));
+        }
+        let auth = AuthSettings {
+            mode,
+            users_file: take("sluicegate.auth.users-file").filter(|s| !s.is_empty()).map(std::path::PathBuf::from),
+            keys_file: take("sluicegate.auth.keys-file").filter(|s| !s.is_empty()).map(std::path::PathBuf::from),
+            admins: list(take("sluicegate.auth.admins")).into_iter().collect(),
+            proxy_allowed,
+            cache_ttl: dur(take("sluicegate.auth.cache-ttl"), "sluicegate.auth.cache-ttl", "1 min")?,
+        };
         if let Some(unknown) = props.keys().find(|k| k.starts_with("sluicegate.")) {
             return Err(ConfigError(format!("unknown setting: {unknown}")));
         }
-        Ok(Settings { bind_address, bind_ports, sessions, results, max_request_bytes, session_defaults: props, data_roots })
+        Ok(Settings { bind_address, bind_ports, sessions, results, max_request_bytes, session_defaults: props, data_roots, auth })
     }
 }
 

@@ -16,6 +16,7 @@ use crate::engine::{complete, script, EngineShared, StatementOptions};
 use crate::error::{GatewayError, Result};
 use crate::job::JobRegistry;
 use crate::format::FormatOptions;
+use crate::identity::{Authenticator, User};
 use crate::metrics::{Gauges, Metrics};
 use crate::operation::{OperationInfo, OperationStatus};
 use crate::result::{FetchOutcome, PageRequest, ResultLimits, ResultSet};
@@ -68,23 +69,35 @@ pub struct Gateway {
     metrics: Arc<Metrics>,
     /// Background jobs and data roots, shared by every session's engine.
     shared: Arc<EngineShared>,
+    /// Who callers are: every protocol authenticates its requests here.
+    auth: Arc<Authenticator>,
 }
 
 impl Gateway {
     /// A gateway with no sessions; starts the idle-session sweeper.
-    pub fn new(limits: SessionLimits, defaults: BTreeMap<String, String>, result_limits: ResultLimits, roots: DataRoots) -> Arc<Self> {
+    pub fn new(limits: SessionLimits, defaults: BTreeMap<String, String>, result_limits: ResultLimits, roots: DataRoots, auth: Authenticator) -> Arc<Self> {
         let metrics = Arc::new(Metrics::default());
         let shared = Arc::new(EngineShared { jobs: Arc::new(JobRegistry::default()), roots });
         let sessions = Arc::new(SessionRegistry::new(limits, defaults, result_limits, metrics.clone(), shared.clone()));
         let shutdown = CancellationToken::new();
         tokio::spawn(sessions.clone().run_expiry(shutdown.clone()));
-        Arc::new(Gateway { sessions, shutdown, metrics, shared })
+        Arc::new(Gateway { sessions, shutdown, metrics, shared, auth: Arc::new(auth) })
+    }
+
+    /// The caller of a request carrying this `Authorization` header.
+    pub fn authenticate(&self, authorization: Option<&str>) -> Result<User> {
+        self.auth.authenticate(authorization)
+    }
+
+    /// The authenticator (mode, challenge, reload).
+    pub fn authenticator(&self) -> &Authenticator {
+        &self.auth
     }
 
     /// Deploy a script (inline, or read from `script_uri` under a data root)
     /// as one background application; answers its cluster id.
-    pub fn deploy_script(&self, session: Uuid, script: Option<String>, script_uri: Option<String>, config: BTreeMap<String, String>) -> Result<String> {
-        let session = self.session(session)?;
+    pub fn deploy_script(&self, user: &User, session: Uuid, script: Option<String>, script_uri: Option<String>, config: BTreeMap<String, String>) -> Result<String> {
+        let session = self.session(user, session)?;
         let text = match (script, script_uri) {
             (Some(_), Some(_)) => {
                 return Err(GatewayError::bad_request("Please specify either the script uri or the script content, but not both."));
@@ -100,13 +113,13 @@ impl Gateway {
 
     /// Refresh a materialized table: runs as an operation of the session whose
     /// result is the refresh job's id.
-    pub fn refresh_materialized_table(&self, session: Uuid, identifier: &str, partitions: &BTreeMap<String, String>) -> Result<Uuid> {
+    pub fn refresh_materialized_table(&self, user: &User, session: Uuid, identifier: &str, partitions: &BTreeMap<String, String>) -> Result<Uuid> {
         let mut statement = format!("ALTER MATERIALIZED TABLE {identifier} REFRESH");
         if !partitions.is_empty() {
             let parts: Vec<String> = partitions.iter().map(|(k, v)| format!("`{}` = '{}'", k.replace('`', "``"), v.replace('\'', "''"))).collect();
             statement.push_str(&format!(" PARTITION ({})", parts.join(", ")));
         }
-        self.submit(session, Submission { statement, ..Submission::default() })
+        self.submit(user, session, Submission { statement, ..Submission::default() })
     }
 
     /// Counters since start.
@@ -143,40 +156,42 @@ impl Gateway {
         &self.sessions
     }
 
-    fn session(&self, handle: Uuid) -> Result<Arc<Session>> {
-        self.sessions.get(handle)
+    fn session(&self, user: &User, handle: Uuid) -> Result<Arc<Session>> {
+        self.sessions.get(user, handle)
     }
 
-    /// Open a session.
-    pub fn open_session(&self, name: Option<String>, properties: BTreeMap<String, String>) -> Result<Uuid> {
-        Ok(self.sessions.open(name, properties)?.handle)
+    /// Open a session for `user`, or, when `proxy_user` names someone else,
+    /// for that user if `user` may act for them (403 otherwise).
+    pub fn open_session(&self, user: &User, proxy_user: Option<&str>, name: Option<String>, properties: BTreeMap<String, String>) -> Result<Uuid> {
+        let owner = self.auth.impersonate(user, proxy_user)?;
+        Ok(self.sessions.open(owner, name, properties)?.handle)
     }
 
     /// Effective properties of a session.
-    pub fn session_properties(&self, session: Uuid) -> Result<BTreeMap<String, String>> {
-        Ok(self.session(session)?.engine().properties())
+    pub fn session_properties(&self, user: &User, session: Uuid) -> Result<BTreeMap<String, String>> {
+        Ok(self.session(user, session)?.engine().properties())
     }
 
     /// Keep a session alive.
-    pub fn heartbeat(&self, session: Uuid) -> Result<()> {
-        self.session(session).map(|_| ())
+    pub fn heartbeat(&self, user: &User, session: Uuid) -> Result<()> {
+        self.session(user, session).map(|_| ())
     }
 
     /// Close a session and everything it runs.
-    pub fn close_session(&self, session: Uuid) -> Result<()> {
-        self.sessions.close(session)
+    pub fn close_session(&self, user: &User, session: Uuid) -> Result<()> {
+        self.sessions.close(user, session)
     }
 
     /// Submit a statement; returns its operation handle at once.
-    pub fn submit(&self, session: Uuid, submission: Submission) -> Result<Uuid> {
+    pub fn submit(&self, user: &User, session: Uuid, submission: Submission) -> Result<Uuid> {
         let options = StatementOptions { config: submission.config, configure_only: false };
-        let op = self.session(session)?.submit(submission.statement, submission.timeout, options)?;
+        let op = self.session(user, session)?.submit(submission.statement, submission.timeout, options)?;
         Ok(op.handle)
     }
 
     /// Run a session-configuring statement (SET, RESET, DDL, USE) to completion.
-    pub async fn configure_session(&self, session: Uuid, statement: String, timeout: Option<Duration>) -> Result<()> {
-        let session = self.session(session)?;
+    pub async fn configure_session(&self, user: &User, session: Uuid, statement: String, timeout: Option<Duration>) -> Result<()> {
+        let session = self.session(user, session)?;
         let options = StatementOptions { config: BTreeMap::new(), configure_only: true };
         let op = session.submit(statement, timeout, options)?;
         op.done_token().cancelled().await;
@@ -186,37 +201,37 @@ impl Gateway {
     }
 
     /// Completion candidates at a cursor position.
-    pub async fn complete_statement(&self, session: Uuid, statement: &str, position: usize) -> Result<Vec<String>> {
-        let session = self.session(session)?;
+    pub async fn complete_statement(&self, user: &User, session: Uuid, statement: &str, position: usize) -> Result<Vec<String>> {
+        let session = self.session(user, session)?;
         let catalog = session.engine().catalog_view().await;
         Ok(complete::candidates(statement, position, &catalog))
     }
 
     /// Status and progress of an operation.
-    pub fn operation_info(&self, session: Uuid, operation: Uuid) -> Result<OperationInfo> {
-        Ok(self.session(session)?.operation(operation)?.info())
+    pub fn operation_info(&self, user: &User, session: Uuid, operation: Uuid) -> Result<OperationInfo> {
+        Ok(self.session(user, session)?.operation(operation)?.info())
     }
 
     /// What an operation printed: its kept log lines and how many were dropped.
-    pub fn operation_log(&self, session: Uuid, operation: Uuid) -> Result<(Vec<String>, u64)> {
-        let log = self.session(session)?.operation(operation)?.log();
+    pub fn operation_log(&self, user: &User, session: Uuid, operation: Uuid) -> Result<(Vec<String>, u64)> {
+        let log = self.session(user, session)?.operation(operation)?.log();
         Ok((log.lines(), log.dropped()))
     }
 
     /// Cancel an operation (running, or finished but still streaming).
-    pub fn cancel_operation(&self, session: Uuid, operation: Uuid) -> Result<OperationStatus> {
-        self.session(session)?.operation(operation)?.request_cancel()
+    pub fn cancel_operation(&self, user: &User, session: Uuid, operation: Uuid) -> Result<OperationStatus> {
+        self.session(user, session)?.operation(operation)?.request_cancel()
     }
 
     /// Close an operation and release its result.
-    pub fn close_operation(&self, session: Uuid, operation: Uuid) -> Result<OperationStatus> {
-        self.session(session)?.close_operation(operation)?;
+    pub fn close_operation(&self, user: &User, session: Uuid, operation: Uuid) -> Result<OperationStatus> {
+        self.session(user, session)?.close_operation(operation)?;
         Ok(OperationStatus::Closed)
     }
 
     /// Fetch the page at `token`.
-    pub async fn fetch(&self, session: Uuid, operation: Uuid, token: u64, request: PageRequest) -> Result<Fetched> {
-        let session = self.session(session)?;
+    pub async fn fetch(&self, user: &User, session: Uuid, operation: Uuid, token: u64, request: PageRequest) -> Result<Fetched> {
+        let session = self.session(user, session)?;
         let op = session.operation(operation)?;
         let deadline = request.wait.map(|wait| Instant::now() + wait);
         // A long-poll first waits for the result to be established, then for rows.

@@ -3,7 +3,9 @@
 //! `sluicegate openapi`, and committed as `openapi/sluicegate.json` (a test
 //! fails when the committed file is stale).
 
-use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::{RefOr, ResponseBuilder};
+use utoipa::{Modify, OpenApi};
 
 use crate::api::flink::{handlers, model};
 use crate::format::{LogicalType, LogicalTypeField};
@@ -36,6 +38,7 @@ Every failure answers `{\"errors\": [...]}` (ErrorResponse) with a truthful stat
         model::FetchResultsResponse, model::ErrorResponse, LogicalType, LogicalTypeField,
         model::DeployScriptRequest, model::DeployScriptResponse, model::OperationLogResponse, model::RefreshMaterializedTableRequest,
     )),
+    modifiers(&Authentication),
     tags(
         (name = "info", description = "Versions and product"),
         (name = "sessions", description = "Sessions and their properties"),
@@ -43,6 +46,41 @@ Every failure answers `{\"errors\": [...]}` (ErrorResponse) with a truthful stat
     )
 )]
 pub struct ApiDoc;
+
+/// The authentication schemes, and the 401/403 answers every route that
+/// names a caller can give (`sluicegate.auth.mode`; with `none`, both schemes
+/// are optional and nothing is refused).
+struct Authentication;
+
+impl Modify for Authentication {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("basic", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Basic).build()));
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("sg_<id>_<secret> API key").build()),
+        );
+        let error = |description: &str| {
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(description)
+                    .content("application/json", utoipa::openapi::ContentBuilder::new().schema(Some(utoipa::openapi::Ref::from_schema_name("ErrorResponse"))).build())
+                    .build(),
+            )
+        };
+        let open = ["/api_versions", "/info"];
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            if open.contains(&path.as_str()) {
+                continue;
+            }
+            for operation in [&mut item.get, &mut item.post, &mut item.put, &mut item.delete].into_iter().flatten() {
+                operation.security = Some(vec![SecurityRequirement::default(), SecurityRequirement::new("basic", Vec::<String>::new()), SecurityRequirement::new("bearer", Vec::<String>::new())]);
+                operation.responses.responses.insert("401".into(), error("Missing, unusable, expired or wrong credentials (with `WWW-Authenticate`)"));
+                operation.responses.responses.insert("403".into(), error("Impersonation refused"));
+            }
+        }
+    }
+}
 
 /// The spec as pretty-printed JSON, ending with a newline.
 pub fn spec_json() -> String {

@@ -24,6 +24,7 @@ use crate::api;
 use crate::config::Settings;
 use crate::engine::connector::roots::DataRoots;
 use crate::gateway::Gateway;
+use crate::identity::Authenticator;
 use crate::openapi;
 
 /// The request id header.
@@ -43,6 +44,7 @@ const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 /// Bind the first free port of `settings.bind_ports` on the bind address.
 pub async fn bind(settings: &Settings) -> std::io::Result<TcpListener> {
     DataRoots::new(settings.data_roots.clone()).map_err(|e| std::io::Error::other(e.to_string()))?;
+    Authenticator::new(settings.auth.clone()).map_err(|e| std::io::Error::other(e.to_string()))?;
     let mut last = None;
     for port in &settings.bind_ports {
         match TcpListener::bind(SocketAddr::new(settings.bind_address, *port)).await {
@@ -60,7 +62,12 @@ pub fn gateway(settings: &Settings) -> Arc<Gateway> {
         tracing::error!(error = %e, "data roots unusable: filesystem tables are refused");
         DataRoots::none()
     });
-    Gateway::new(settings.sessions, settings.session_defaults.clone(), settings.results, roots)
+    // `bind` has read the credentials files; should that fail now, nobody is let in.
+    let auth = Authenticator::new(settings.auth.clone()).unwrap_or_else(|e| {
+        tracing::error!(error = %e, "authentication settings unusable: every request is refused");
+        Authenticator::refusing()
+    });
+    Gateway::new(settings.sessions, settings.session_defaults.clone(), settings.results, roots, auth)
 }
 
 /// Every route of the gateway: the protocols, the spec, metrics, and the 404 fallback.
@@ -77,6 +84,7 @@ pub fn routes(gw: Arc<Gateway>, settings: &Settings) -> impl Filter<Extract = (i
             .insert("content-type", HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"));
         response
     });
+    let challenge = gw.authenticator().challenge();
     let counted = gw.clone();
     let log = warp::log::custom(move |info| {
         let status = info.status().as_u16();
@@ -101,6 +109,7 @@ pub fn routes(gw: Arc<Gateway>, settings: &Settings) -> impl Filter<Extract = (i
         .unify()
         .recover(api::flink::rejection::recover)
         .unify()
+        .map(move |response| api::http::with_challenge(response, challenge))
         .with(log)
 }
 

@@ -79,3 +79,42 @@ fn serves_from_a_config_file_and_stops_on_sigterm() {
     assert!(status.success(), "{status:?}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn user_and_key_commands_write_hashes_only() {
+    use std::io::Write;
+    let dir = std::env::temp_dir().join(format!("sluicegate-cli-auth-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let users = dir.join("users");
+    let mut child = Command::new(BIN)
+        .args(["user", "add", "alice", "--users-file"])
+        .arg(&users)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"correct horse\n").unwrap();
+    assert!(child.wait().unwrap().success());
+    let text = std::fs::read_to_string(&users).unwrap();
+    assert!(text.starts_with("alice:$argon2id$"), "{text}");
+    assert!(!text.contains("correct horse"));
+    let parsed = sluicegate::identity::users_file::UsersFile::read(&users).unwrap();
+    assert!(sluicegate::identity::users_file::verify_password(parsed.hash_of("alice").unwrap(), "correct horse"));
+
+    let keys = dir.join("keys");
+    let out = Command::new(BIN).args(["key", "create", "--user", "bob", "--expires", "1 h", "--keys-file"]).arg(&keys).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let key = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    assert!(key.starts_with("sg_"), "{key}");
+    let stored = std::fs::read_to_string(&keys).unwrap();
+    assert!(!stored.contains(key.rsplit('_').next().unwrap()), "only the hash is kept");
+    let record = sluicegate::identity::keys_file::KeysFile::read(&keys).unwrap().lookup(&key).cloned().unwrap();
+    assert_eq!(record.user, "bob");
+    assert!(record.expires_ms > 0);
+    let out = Command::new(BIN).args(["key", "revoke", &record.id, "--keys-file"]).arg(&keys).output().unwrap();
+    assert!(out.status.success());
+    let list = Command::new(BIN).args(["key", "list", "--keys-file"]).arg(&keys).output().unwrap();
+    let listed = String::from_utf8(list.stdout).unwrap();
+    assert!(listed.contains(&record.id) && listed.contains("revoked") && !listed.contains(&key), "{listed}");
+    std::fs::remove_dir_all(dir).ok();
+}

@@ -118,3 +118,21 @@ pub fn parse_json<T: DeserializeOwned + Default>(bytes: &[u8], name: &str) -> Re
 pub fn with_state<T: Clone + Send + Sync + 'static>(state: T) -> impl Filter<Extract = (T,), Error = std::convert::Infallible> + Clone {
     warp::any().map(move || state.clone())
 }
+
+/// Add the `WWW-Authenticate` challenge to a 401, so clients know how to
+/// authenticate (RFC 9110 §11.6.1).
+pub fn with_challenge(mut response: warp::reply::Response, challenge: &'static str) -> warp::reply::Response {
+    if response.status() == StatusCode::UNAUTHORIZED && !response.headers().contains_key(header::WWW_AUTHENTICATE) {
+        response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
+    }
+    response
+}
+
+/// The caller of the request: its `Authorization` header through the
+/// gateway's authenticator (401/403 rejections when refused).
+pub fn caller(gw: std::sync::Arc<crate::gateway::Gateway>) -> impl Filter<Extract = (crate::identity::User,), Error = Rejection> + Clone {
+    warp::header::optional::<String>("authorization").and_then(move |authorization: Option<String>| {
+        let gw = gw.clone();
+        async move { gw.authenticate(authorization.as_deref()).map_err(reject) }
+    })
+}

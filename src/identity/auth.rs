@@ -172,6 +172,16 @@ impl Authenticator {
         }
     }
 
+    /// An authenticator that lets nobody in (settings that could not be used).
+    pub fn refusing() -> Self {
+        Authenticator {
+            settings: AuthSettings { mode: AuthMode::Basic, ..AuthSettings::default() },
+            loaded: RwLock::new(Loaded::default()),
+            cache: Mutex::new(HashMap::new()),
+            decoy_hash: String::new(),
+        }
+    }
+
     /// The configured mode.
     pub fn mode(&self) -> AuthMode {
         self.settings.mode

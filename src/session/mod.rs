@@ -17,6 +17,7 @@ use uuid::Uuid;
 
 use crate::engine::{SessionEngine, StatementOptions};
 use crate::error::{GatewayError, Result};
+use crate::identity::User;
 use crate::metrics::Metrics;
 use crate::operation::{task, Operation};
 use crate::result::ResultLimits;
@@ -86,6 +87,8 @@ pub struct Session {
     pub handle: Uuid,
     /// The name given at open; only stored.
     pub name: Option<String>,
+    /// Whom the session belongs to: only they (and admins) may use it.
+    pub owner: User,
     /// The session's SQL engine and properties.
     engine: Arc<SessionEngine>,
     /// Its operations.
@@ -106,13 +109,14 @@ impl std::fmt::Debug for Session {
 
 impl Session {
     /// Open a session and start its queue.
-    pub fn open(name: Option<String>, engine: SessionEngine, limits: SessionLimits, result_limits: ResultLimits, metrics: Arc<Metrics>) -> Arc<Self> {
+    pub fn open(owner: User, name: Option<String>, engine: SessionEngine, limits: SessionLimits, result_limits: ResultLimits, metrics: Arc<Metrics>) -> Arc<Self> {
         let (tx, rx) = mpsc::unbounded_channel();
         let engine = Arc::new(engine);
         tokio::spawn(run_queue(rx, engine.clone(), result_limits));
         Arc::new(Session {
             handle: Uuid::new_v4(),
             name,
+            owner,
             engine,
             operations: Mutex::new(Operations::default()),
             queue: Mutex::new(Some(tx)),

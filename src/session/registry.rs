@@ -15,6 +15,7 @@ use uuid::Uuid;
 use super::Session;
 use crate::engine::{EngineShared, SessionEngine};
 use crate::error::{GatewayError, Result};
+use crate::identity::User;
 use crate::metrics::Metrics;
 use crate::result::ResultLimits;
 
@@ -114,7 +115,7 @@ impl SessionRegistry {
     }
 
     /// Open a session with `properties` over the defaults.
-    pub fn open(&self, name: Option<String>, properties: BTreeMap<String, String>) -> Result<Arc<Session>> {
+    pub fn open(&self, owner: User, name: Option<String>, properties: BTreeMap<String, String>) -> Result<Arc<Session>> {
         {
             let state = self.lock();
             if state.closing {
@@ -128,7 +129,7 @@ impl SessionRegistry {
             }
         }
         let engine = SessionEngine::new(self.defaults.clone(), properties, self.shared.clone())?;
-        let session = Session::open(name, engine, self.limits, self.result_limits, self.metrics.clone());
+        let session = Session::open(owner, name, engine, self.limits, self.result_limits, self.metrics.clone());
         let mut state = self.lock();
         if self.limits.max_sessions > 0 && state.sessions.len() >= self.limits.max_sessions {
             drop(state);
@@ -143,16 +144,21 @@ impl SessionRegistry {
             state.deadlines.insert((deadline, session.handle));
         }
         state.sessions.insert(session.handle, Entry { session: session.clone(), deadline });
-        tracing::info!(session = %session.handle, name = ?session.name, "session opened");
+        tracing::info!(session = %session.handle, name = ?session.name, user = %session.owner, "session opened");
         Ok(session)
     }
 
-    /// A live session, its idle deadline moved forward.
-    pub fn get(&self, handle: Uuid) -> Result<Arc<Session>> {
+    /// A live session `caller` may use, its idle deadline moved forward.
+    /// Another user's session reads as unknown: whether it exists is not told.
+    pub fn get(&self, caller: &User, handle: Uuid) -> Result<Arc<Session>> {
         let expires = self.expires();
         let mut guard = self.lock();
         let state = &mut *guard;
-        let entry = state.sessions.get_mut(&handle).ok_or(GatewayError::SessionNotFound(handle))?;
+        let entry = state
+            .sessions
+            .get_mut(&handle)
+            .filter(|e| caller.may_access(&e.session.owner))
+            .ok_or(GatewayError::SessionNotFound(handle))?;
         if expires {
             let deadline = Instant::now() + self.limits.idle_timeout;
             if let Some(old) = entry.deadline.replace(deadline) {
@@ -163,10 +169,18 @@ impl SessionRegistry {
         Ok(entry.session.clone())
     }
 
-    /// Close a session and everything it runs.
-    pub fn close(&self, handle: Uuid) -> Result<()> {
+    /// Every live session `caller` may see: its own, or all for an admin.
+    pub fn visible_to(&self, caller: &User) -> Vec<Arc<Session>> {
+        self.lock().sessions.values().filter(|e| caller.may_access(&e.session.owner)).map(|e| e.session.clone()).collect()
+    }
+
+    /// Close a session `caller` may use, and everything it runs.
+    pub fn close(&self, caller: &User, handle: Uuid) -> Result<()> {
         let session = {
             let mut state = self.lock();
+            if !state.sessions.get(&handle).is_some_and(|e| caller.may_access(&e.session.owner)) {
+                return Err(GatewayError::SessionNotFound(handle));
+            }
             let entry = state.sessions.remove(&handle).ok_or(GatewayError::SessionNotFound(handle))?;
             if let Some(deadline) = entry.deadline {
                 state.deadlines.remove(&(deadline, handle));

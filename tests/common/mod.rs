@@ -69,7 +69,15 @@ pub struct Answer {
 impl TestServer {
     /// Send `method path` with an optional JSON body.
     pub async fn call(&self, method: Method, path: &str, body: Option<Value>) -> Answer {
+        self.call_with(method, path, body, None).await.0
+    }
+
+    /// [`call`](Self::call) with an `Authorization` header; also answers the response headers.
+    pub async fn call_with(&self, method: Method, path: &str, body: Option<Value>, authorization: Option<&str>) -> (Answer, reqwest::header::HeaderMap) {
         let mut request = self.http.request(method, format!("{}{}", self.base, path));
+        if let Some(authorization) = authorization {
+            request = request.header("authorization", authorization);
+        }
         if let Some(body) = body {
             request = request.header("content-type", "application/json").body(body.to_string());
         }
@@ -80,9 +88,10 @@ impl TestServer {
             .get("content-type")
             .map(|v| v.to_str().unwrap_or_default().to_string())
             .unwrap_or_default();
+        let headers = response.headers().clone();
         let text = response.text().await.expect("body read");
         let json = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Answer { status, text, json, content_type }
+        (Answer { status, text, json, content_type }, headers)
     }
 
     pub async fn get(&self, path: &str) -> Answer {

@@ -15,10 +15,14 @@ use super::version::ApiVersion;
 use crate::api::http::{json_bytes, json_ok, reject};
 use crate::error::GatewayError;
 use crate::gateway::{Gateway, Submission};
+use crate::identity::User;
 use crate::operation::{OperationInfo, OperationStatus};
 use crate::result::PageRequest;
 
 type Reply = Result<Response, Rejection>;
+
+/// The session property that opens a session on behalf of another user.
+pub const PROXY_USER: &str = "sluicegate.proxy-user";
 
 fn status_name(status: OperationStatus) -> OperationStatusName {
     match status {
@@ -70,8 +74,10 @@ pub async fn info(_version: ApiVersion) -> Reply {
         (status = 429, description = "Session limit reached", body = ErrorResponse),
         (status = 503, description = "Shutting down", body = ErrorResponse)))]
 /// Open a session.
-pub async fn open_session(_version: ApiVersion, gw: Arc<Gateway>, body: OpenSessionRequest) -> Reply {
-    let handle = gw.open_session(body.session_name, body.properties.unwrap_or_default()).map_err(reject)?;
+pub async fn open_session(_version: ApiVersion, gw: Arc<Gateway>, user: User, body: OpenSessionRequest) -> Reply {
+    let mut properties = body.properties.unwrap_or_default();
+    let proxy_user = properties.remove(PROXY_USER);
+    let handle = gw.open_session(&user, proxy_user.as_deref(), body.session_name, properties).map_err(reject)?;
     Ok(json_ok(&OpenSessionResponse { session_handle: handle.to_string() }))
 }
 
@@ -81,8 +87,8 @@ pub async fn open_session(_version: ApiVersion, gw: Arc<Gateway>, body: OpenSess
         (status = 400, description = "Bad handle", body = ErrorResponse),
         (status = 404, description = "Unknown session", body = ErrorResponse)))]
 /// The effective properties of a session.
-pub async fn get_session(_version: ApiVersion, session: Uuid, gw: Arc<Gateway>) -> Reply {
-    let properties = gw.session_properties(session).map_err(reject)?;
+pub async fn get_session(_version: ApiVersion, session: Uuid, gw: Arc<Gateway>, user: User) -> Reply {
+    let properties = gw.session_properties(&user, session).map_err(reject)?;
     Ok(json_ok(&SessionPropertiesResponse { properties }))
 }
 
@@ -92,8 +98,8 @@ pub async fn get_session(_version: ApiVersion, session: Uuid, gw: Arc<Gateway>) 
         (status = 400, description = "Bad handle", body = ErrorResponse),
         (status = 404, description = "Unknown or already closed session", body = ErrorResponse)))]
 /// Close a session and everything it runs.
-pub async fn close_session(_version: ApiVersion, session: Uuid, gw: Arc<Gateway>) -> Reply {
-    gw.close_session(session).map_err(reject)?;
+pub async fn close_session(_version: ApiVersion, session: Uuid, gw: Arc<Gateway>, user: User) -> Reply {
+    gw.close_session(&user, session).map_err(reject)?;
     Ok(json_ok(&StatusResponse { status: OperationStatusName::Closed }))
 }
 
@@ -103,8 +109,8 @@ pub async fn close_session(_version: ApiVersion, session: Uuid, gw: Arc<Gateway>
         (status = 400, description = "Bad handle", body = ErrorResponse),
         (status = 404, description = "Unknown session", body = ErrorResponse)))]
 /// Keep a session alive.
-pub async fn heartbeat(_version: ApiVersion, session: Uuid, gw: Arc<Gateway>) -> Reply {
-    gw.heartbeat(session).map_err(reject)?;
+pub async fn heartbeat(_version: ApiVersion, session: Uuid, gw: Arc<Gateway>, user: User) -> Reply {
+    gw.heartbeat(&user, session).map_err(reject)?;
     Ok(json_ok(&EmptyResponse {}))
 }
 
@@ -117,9 +123,9 @@ pub async fn heartbeat(_version: ApiVersion, session: Uuid, gw: Arc<Gateway>) ->
         (status = 409, description = "Timed out", body = ErrorResponse),
         (status = 413, description = "Body too large", body = ErrorResponse)))]
 /// Run one SET, RESET, DDL or USE statement to completion (v2+).
-pub async fn configure_session(_version: ApiVersion, session: Uuid, gw: Arc<Gateway>, body: ConfigureSessionRequest) -> Reply {
+pub async fn configure_session(_version: ApiVersion, session: Uuid, gw: Arc<Gateway>, user: User, body: ConfigureSessionRequest) -> Reply {
     require_statement(&body.statement)?;
-    gw.configure_session(session, body.statement, timeout(body.execution_timeout)).await.map_err(reject)?;
+    gw.configure_session(&user, session, body.statement, timeout(body.execution_timeout)).await.map_err(reject)?;
     Ok(json_ok(&EmptyResponse {}))
 }
 
@@ -130,10 +136,10 @@ pub async fn configure_session(_version: ApiVersion, session: Uuid, gw: Arc<Gate
         (status = 400, description = "Malformed body", body = ErrorResponse),
         (status = 404, description = "Unknown session", body = ErrorResponse)))]
 /// Completion candidates at a cursor position (v2+).
-pub async fn complete_statement(_version: ApiVersion, session: Uuid, gw: Arc<Gateway>, body: CompleteStatementRequest) -> Reply {
+pub async fn complete_statement(_version: ApiVersion, session: Uuid, gw: Arc<Gateway>, user: User, body: CompleteStatementRequest) -> Reply {
     let position = usize::try_from(body.position)
         .map_err(|_| reject(GatewayError::bad_request("Field 'position' must not be negative.")))?;
-    let candidates = gw.complete_statement(session, &body.statement, position).await.map_err(reject)?;
+    let candidates = gw.complete_statement(&user, session, &body.statement, position).await.map_err(reject)?;
     Ok(json_ok(&CompleteStatementResponse { candidates }))
 }
 
@@ -146,14 +152,14 @@ pub async fn complete_statement(_version: ApiVersion, session: Uuid, gw: Arc<Gat
         (status = 413, description = "Body too large", body = ErrorResponse),
         (status = 429, description = "Too many open operations in the session", body = ErrorResponse)))]
 /// Submit a statement; answers its operation handle at once.
-pub async fn execute_statement(_version: ApiVersion, session: Uuid, gw: Arc<Gateway>, body: ExecuteStatementRequest) -> Reply {
+pub async fn execute_statement(_version: ApiVersion, session: Uuid, gw: Arc<Gateway>, user: User, body: ExecuteStatementRequest) -> Reply {
     require_statement(&body.statement)?;
     let submission = Submission {
         statement: body.statement,
         timeout: timeout(body.execution_timeout),
         config: body.execution_config.unwrap_or_default(),
     };
-    let handle = gw.submit(session, submission).map_err(reject)?;
+    let handle = gw.submit(&user, session, submission).map_err(reject)?;
     Ok(json_ok(&ExecuteStatementResponse { operation_handle: handle.to_string() }))
 }
 
@@ -176,8 +182,8 @@ fn status_body(info: OperationInfo) -> OperationStatusResponse {
         (status = 400, description = "Bad handle", body = ErrorResponse),
         (status = 404, description = "Unknown session or operation", body = ErrorResponse)))]
 /// Status and progress of an operation.
-pub async fn operation_status(_version: ApiVersion, session: Uuid, operation: Uuid, gw: Arc<Gateway>) -> Reply {
-    let info = gw.operation_info(session, operation).map_err(reject)?;
+pub async fn operation_status(_version: ApiVersion, session: Uuid, operation: Uuid, gw: Arc<Gateway>, user: User) -> Reply {
+    let info = gw.operation_info(&user, session, operation).map_err(reject)?;
     Ok(json_ok(&status_body(info)))
 }
 
@@ -188,8 +194,8 @@ pub async fn operation_status(_version: ApiVersion, session: Uuid, operation: Uu
         (status = 404, description = "Unknown session or operation", body = ErrorResponse),
         (status = 409, description = "Already completed, failed or timed out", body = ErrorResponse)))]
 /// Cancel a running or still-streaming operation.
-pub async fn cancel_operation(_version: ApiVersion, session: Uuid, operation: Uuid, gw: Arc<Gateway>) -> Reply {
-    let status = gw.cancel_operation(session, operation).map_err(reject)?;
+pub async fn cancel_operation(_version: ApiVersion, session: Uuid, operation: Uuid, gw: Arc<Gateway>, user: User) -> Reply {
+    let status = gw.cancel_operation(&user, session, operation).map_err(reject)?;
     Ok(json_ok(&StatusResponse { status: status_name(status) }))
 }
 
@@ -199,8 +205,8 @@ pub async fn cancel_operation(_version: ApiVersion, session: Uuid, operation: Uu
         (status = 400, description = "Bad handle", body = ErrorResponse),
         (status = 404, description = "Unknown session or operation", body = ErrorResponse)))]
 /// Close an operation and release its result.
-pub async fn close_operation(_version: ApiVersion, session: Uuid, operation: Uuid, gw: Arc<Gateway>) -> Reply {
-    let status = gw.close_operation(session, operation).map_err(reject)?;
+pub async fn close_operation(_version: ApiVersion, session: Uuid, operation: Uuid, gw: Arc<Gateway>, user: User) -> Reply {
+    let status = gw.close_operation(&user, session, operation).map_err(reject)?;
     Ok(json_ok(&StatusResponse { status: status_name(status) }))
 }
 
@@ -218,7 +224,7 @@ pub async fn close_operation(_version: ApiVersion, session: Uuid, operation: Uui
         (status = 410, description = "The token was already paged past", body = ErrorResponse),
         (status = 500, description = "The statement failed with a server fault", body = ErrorResponse)))]
 /// A page of results.
-pub async fn fetch_results(version: ApiVersion, session: Uuid, operation: Uuid, token: u64, raw_query: String, gw: Arc<Gateway>) -> Reply {
+pub async fn fetch_results(version: ApiVersion, session: Uuid, operation: Uuid, token: u64, raw_query: String, gw: Arc<Gateway>, user: User) -> Reply {
     let query = if version == ApiVersion::V1 {
         // v1 knows only JSON rows; its rowFormat is ignored, the extras still apply.
         FetchQuery { row_format: None, ..filters::parse_fetch_query(&strip_row_format(&raw_query)).map_err(reject)? }
@@ -227,7 +233,7 @@ pub async fn fetch_results(version: ApiVersion, session: Uuid, operation: Uuid, 
     };
     let started = Instant::now();
     let request = PageRequest { max_rows: query.max_rows, wait: query.wait_ms.map(Duration::from_millis) };
-    let fetched = gw.fetch(session, operation, token, request).await.map_err(reject)?;
+    let fetched = gw.fetch(&user, session, operation, token, request).await.map_err(reject)?;
     let address = PageAddress { version, session, operation, row_format: query.row_format.unwrap_or(RowFormat::Json) };
     let body = page::render(&address, &fetched).map_err(reject)?;
     gw.metrics().page(fetched.rows(), body.len() as u64, started.elapsed());
@@ -245,8 +251,8 @@ fn strip_row_format(raw: &str) -> String {
         (status = 404, description = "Unknown session or operation", body = ErrorResponse)))]
 /// The operation's log (an extension over Flink's API): lines written by a
 /// `print` sink of the job an INSERT started.
-pub async fn operation_log(_version: ApiVersion, session: Uuid, operation: Uuid, gw: Arc<Gateway>) -> Reply {
-    let (lines, dropped) = gw.operation_log(session, operation).map_err(reject)?;
+pub async fn operation_log(_version: ApiVersion, session: Uuid, operation: Uuid, gw: Arc<Gateway>, user: User) -> Reply {
+    let (lines, dropped) = gw.operation_log(&user, session, operation).map_err(reject)?;
     Ok(json_ok(&OperationLogResponse { lines, dropped }))
 }
 
@@ -259,9 +265,9 @@ pub async fn operation_log(_version: ApiVersion, session: Uuid, operation: Uuid,
         (status = 413, description = "Body too large", body = ErrorResponse)))]
 /// Deploy a script (v4): its statements run one after another as one
 /// background application, visible in `SHOW JOBS`.
-pub async fn deploy_script(_version: ApiVersion, session: Uuid, gw: Arc<Gateway>, body: DeployScriptRequest) -> Reply {
+pub async fn deploy_script(_version: ApiVersion, session: Uuid, gw: Arc<Gateway>, user: User, body: DeployScriptRequest) -> Reply {
     let config = body.execution_config.unwrap_or_default();
-    let cluster_id = gw.deploy_script(session, body.script, body.script_uri, config).map_err(reject)?;
+    let cluster_id = gw.deploy_script(&user, session, body.script, body.script_uri, config).map_err(reject)?;
     Ok(json_ok(&DeployScriptResponse { cluster_id }))
 }
 
@@ -274,12 +280,12 @@ pub async fn deploy_script(_version: ApiVersion, session: Uuid, gw: Arc<Gateway>
         (status = 413, description = "Body too large", body = ErrorResponse),
         (status = 429, description = "Too many open operations in the session", body = ErrorResponse)))]
 /// Refresh a materialized table (v3 only): answers the operation running it.
-pub async fn refresh_materialized_table(_version: ApiVersion, session: Uuid, identifier: String, gw: Arc<Gateway>, body: RefreshMaterializedTableRequest) -> Reply {
+pub async fn refresh_materialized_table(_version: ApiVersion, session: Uuid, identifier: String, gw: Arc<Gateway>, user: User, body: RefreshMaterializedTableRequest) -> Reply {
     let partitions = body.static_partitions.unwrap_or_default();
     // Flink's client sends the identifier's backticks raw; they arrive percent-encoded.
     let identifier = percent_encoding::percent_decode_str(&identifier)
         .decode_utf8()
         .map_err(|_| reject(GatewayError::bad_request("The materialized table identifier is not valid UTF-8.")))?;
-    let handle = gw.refresh_materialized_table(session, &identifier, &partitions).map_err(reject)?;
+    let handle = gw.refresh_materialized_table(&user, session, &identifier, &partitions).map_err(reject)?;
     Ok(json_ok(&ExecuteStatementResponse { operation_handle: handle.to_string() }))
 }

@@ -22,7 +22,7 @@ use warp::filters::BoxedFilter;
 use warp::reply::Response;
 use warp::Filter;
 
-use crate::api::http::{json_body, required_json_body, with_state};
+use crate::api::http::{caller, json_body, required_json_body, with_state};
 use crate::gateway::Gateway;
 use filters::{operation_handle, raw_query, session_handle, token};
 use handlers as h;
@@ -33,7 +33,8 @@ use version::{versions, ApiVersion::*};
 pub fn routes(gw: Arc<Gateway>, max_body: u64) -> BoxedFilter<(Response,)> {
     use warp::path::end;
     use warp::{delete, get, path, post};
-    let gw = with_state(gw);
+    // Every route that reaches the core names its caller.
+    let gw = with_state(gw.clone()).and(caller(gw));
     let sessions = || path("sessions").and(session_handle());
     let operations = move || sessions().and(path("operations")).and(operation_handle());
 
