@@ -47,6 +47,8 @@ pub const KEYS: &[Key] = &[
     Key { name: "sluicegate.result.ring-bytes", default: "64 mb", help: "bytes buffered per operation before its query pauses" },
     Key { name: "sluicegate.result.page-rows", default: "5000", help: "most rows in one result page" },
     Key { name: "sluicegate.result.page-bytes", default: "8 mb", help: "most (Arrow) bytes in one result page" },
+    Key { name: "sluicegate.result.rewind-rows", default: "100000", help: "rows kept after a positional read (Kyuubi rowset) so FETCH_FIRST/FETCH_PRIOR can read them again" },
+    Key { name: "sluicegate.result.rewind-bytes", default: "64 mb", help: "bytes kept after a positional read for FETCH_FIRST/FETCH_PRIOR" },
     Key { name: "sluicegate.rest.max-request-bytes", default: "1 mb", help: "largest request body accepted (413 beyond)" },
     Key { name: "sluicegate.auth.mode", default: "none", help: "none (name from a Basic header, else anonymous), basic (users file) or bearer (API keys)" },
     Key { name: "sluicegate.auth.users-file", default: "(none)", help: "name:argon2-hash lines, written by `sluicegate user add`" },
@@ -130,6 +132,8 @@ impl Settings {
             ring_bytes: size(take("sluicegate.result.ring-bytes"), "sluicegate.result.ring-bytes", "64 mb")?.max(1) as usize,
             page_rows: num(take("sluicegate.result.page-rows"), "sluicegate.result.page-rows", "5000")?.max(1),
             page_bytes: size(take("sluicegate.result.page-bytes"), "sluicegate.result.page-bytes", "8 mb")?.max(1) as usize,
+            rewind_rows: num(take("sluicegate.result.rewind-rows"), "sluicegate.result.rewind-rows", "100000")?,
+            rewind_bytes: size(take("sluicegate.result.rewind-bytes"), "sluicegate.result.rewind-bytes", "64 mb")? as usize,
         };
         let max_request_bytes = size(take("sluicegate.rest.max-request-bytes"), "sluicegate.rest.max-request-bytes", "1 mb")?;
         let data_roots = take("sluicegate.data-roots")

@@ -35,6 +35,10 @@ pub enum GatewayError {
     /// No live operation has this handle in the session.
     #[error("Can not find the submitted operation in the session with the {0}.")]
     OperationNotFound(Uuid),
+    /// Something else the request names does not exist (a batch, an info
+    /// type, a handle that is not even well-formed).
+    #[error("{0}")]
+    NotFound(String),
     /// A result token that was already paged past and is no longer kept.
     #[error("Token {token} is gone: the cursor is at {current}; only {current} and {retry} can be fetched.", retry = current.saturating_sub(1))]
     TokenEvicted {
@@ -50,6 +54,17 @@ pub enum GatewayError {
         token: u64,
         /// The token the cursor expects next.
         current: u64,
+    },
+    /// A positional read asked for rows the result no longer keeps: they
+    /// were served and fell out of the bounded history.
+    #[error("Row {offset} is no longer kept: only rows from {kept_from} on can be read again (the history keeps at most {limit} rows, sluicegate.result.rewind-rows); continue with FETCH_NEXT.")]
+    RowsEvicted {
+        /// The first row asked for.
+        offset: u64,
+        /// The oldest row still kept.
+        kept_from: u64,
+        /// The configured history bound.
+        limit: usize,
     },
     /// The statement failed: a parse, planning or execution error of the user's SQL.
     #[error("{0}")]

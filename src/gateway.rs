@@ -18,8 +18,8 @@ use crate::job::JobRegistry;
 use crate::format::FormatOptions;
 use crate::identity::{Authenticator, User};
 use crate::metrics::{Gauges, Metrics};
-use crate::operation::{OperationInfo, OperationStatus};
-use crate::result::{FetchOutcome, PageRequest, ResultLimits, ResultSet};
+use crate::operation::{LogFrom, Operation, OperationInfo, OperationStatus};
+use crate::result::{FetchOutcome, Orientation, PageRequest, ResultLimits, ResultSet, Rows};
 use crate::session::{Session, SessionLimits, SessionRegistry};
 
 /// What a fetch found.
@@ -47,6 +47,10 @@ impl Fetched {
         }
     }
 }
+
+/// Longest a positional read waits for the first row of a page before it
+/// answers an empty one (which such clients take as the end).
+pub const READ_WAIT: Duration = Duration::from_secs(30);
 
 /// Statement submission as a protocol hands it over.
 #[derive(Debug, Clone, Default)]
@@ -255,5 +259,65 @@ impl Gateway {
         // The operation may have failed or been stopped while we waited.
         op.fetchable_result()?;
         Ok(Fetched::Ready { result, outcome, format })
+    }
+
+    /// An operation `user` may use, found by its handle alone, for protocols
+    /// whose URLs do not name the session. Another user's reads as unknown.
+    pub fn find_operation(&self, user: &User, operation: Uuid) -> Result<(Arc<Session>, Arc<Operation>)> {
+        // A scan over the caller's sessions: their operations are few.
+        for session in self.sessions.visible_to(user) {
+            if let Some(op) = session.peek_operation(operation) {
+                op.touch();
+                session.touch();
+                return Ok((session, op));
+            }
+        }
+        Err(GatewayError::OperationNotFound(operation))
+    }
+
+    /// Submit a statement and wait until its result is established or it
+    /// ended (clients that run statements synchronously).
+    pub async fn submit_and_wait(&self, user: &User, session: Uuid, submission: Submission) -> Result<Uuid> {
+        let handle = self.submit(user, session, submission)?;
+        let (_, op) = self.find_operation(user, handle)?;
+        op.settled().await;
+        Ok(handle)
+    }
+
+    /// Read rows of a finished operation by position (FETCH_NEXT / FIRST /
+    /// PRIOR), waiting up to [`READ_WAIT`] for the first row of the page.
+    pub async fn read_rows(&self, user: &User, operation: Uuid, orientation: Orientation, max_rows: usize) -> Result<(Arc<ResultSet>, Vec<Rows>, FormatOptions)> {
+        let (session, op) = self.find_operation(user, operation)?;
+        let result = self.established(&op)?;
+        let rows = result.read(orientation, max_rows, READ_WAIT).await?;
+        // The operation may have failed or been stopped while we waited.
+        op.fetchable_result()?;
+        Ok((result, rows, session.engine().format_options()))
+    }
+
+    /// The result of a finished operation (its schema, its shape).
+    pub fn result_of(&self, user: &User, operation: Uuid) -> Result<Arc<ResultSet>> {
+        let (_, op) = self.find_operation(user, operation)?;
+        self.established(&op)
+    }
+
+    fn established(&self, op: &Operation) -> Result<Arc<ResultSet>> {
+        match op.fetchable_result()? {
+            Some(result) => Ok(result),
+            None => Err(GatewayError::Conflict(format!("Expected state FINISHED, but found {}", op.status()))),
+        }
+    }
+
+    /// Up to `max` lines of an operation's log from `from`.
+    pub fn read_log(&self, user: &User, operation: Uuid, from: LogFrom, max: usize) -> Result<Vec<String>> {
+        let (_, op) = self.find_operation(user, operation)?;
+        Ok(op.log().read(from, max))
+    }
+
+    /// Worker threads of the runtime statements run on, tasks alive on it,
+    /// and tasks queued for a worker.
+    pub fn runtime_load(&self) -> (usize, usize, usize) {
+        let metrics = tokio::runtime::Handle::current().metrics();
+        (metrics.num_workers(), metrics.num_alive_tasks(), metrics.global_queue_depth())
     }
 }

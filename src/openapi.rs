@@ -8,6 +8,7 @@ use utoipa::openapi::{RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use crate::api::flink::{handlers, model};
+use crate::api::kyuubi::{admin as kyuubi_admin, handlers as kyuubi, model as kyuubi_model};
 use crate::format::{LogicalType, LogicalTypeField};
 
 /// The gateway's API description.
@@ -19,7 +20,10 @@ use crate::format::{LogicalType, LogicalTypeField};
 Every path is served unprefixed (API version V4) and under the version prefixes `/v1`, `/v2`, `/v3`, `/v4` of the \
 versions it exists in: configure-session and complete-statement from V2, materialized-table refresh only under `/v3`, \
 scripts from V4. Under `/v1` results are JSON rows only and `nextResultUri` has no query string.\n\n\
-Every failure answers `{\"errors\": [...]}` (ErrorResponse) with a truthful status; an unknown path or method is 404.",
+Every failure answers `{\"errors\": [...]}` (ErrorResponse) with a truthful status; an unknown path or method is 404.\n\n\
+Under `/api/v1` the gateway speaks the Apache Kyuubi REST API v1 (tags `kyuubi`, `kyuubi-admin`): failures answer \
+`{\"message\": ...}` (KyuubiError) with Kyuubi's statuses (most failures 404, malformed requests 400, wrong credentials 403, \
+an unknown method 405).",
         license(name = "Apache-2.0")
     ),
     paths(
@@ -28,6 +32,11 @@ Every failure answers `{\"errors\": [...]}` (ErrorResponse) with a truthful stat
         handlers::configure_session, handlers::complete_statement,
         handlers::execute_statement, handlers::operation_status, handlers::cancel_operation, handlers::close_operation,
         handlers::fetch_results, handlers::operation_log, handlers::deploy_script, handlers::refresh_materialized_table,
+        kyuubi::ping, kyuubi::version, kyuubi::list_sessions, kyuubi::open_session, kyuubi::session_count, kyuubi::exec_pool,
+        kyuubi::get_session, kyuubi::session_info, kyuubi::close_session, kyuubi::session_operations, kyuubi::execute_statement,
+        kyuubi::operation_event, kyuubi::operation_action, kyuubi::result_set_metadata, kyuubi::operation_log, kyuubi::rowset,
+        kyuubi_admin::refresh, kyuubi_admin::list_sessions, kyuubi_admin::close_session, kyuubi_admin::list_operations,
+        kyuubi_admin::close_operation, kyuubi_admin::list_engines, kyuubi_admin::list_servers,
     ),
     components(schemas(
         model::ApiVersionsResponse, model::InfoResponse, model::OpenSessionRequest, model::OpenSessionResponse,
@@ -37,12 +46,20 @@ Every failure answers `{\"errors\": [...]}` (ErrorResponse) with a truthful stat
         model::ResultKind, model::RowFormat, model::ColumnInfo, model::RowKindName, model::RowData, model::ResultInfo,
         model::FetchResultsResponse, model::ErrorResponse, LogicalType, LogicalTypeField,
         model::DeployScriptRequest, model::DeployScriptResponse, model::OperationLogResponse, model::RefreshMaterializedTableRequest,
+        kyuubi_model::KyuubiError, kyuubi_model::VersionInfo, kyuubi_model::SessionOpenRequest, kyuubi_model::SessionHandle,
+        kyuubi_model::SessionData, kyuubi_model::KyuubiSessionEvent, kyuubi_model::InfoDetail, kyuubi_model::SessionOpenCount,
+        kyuubi_model::ExecPoolStatistic, kyuubi_model::StatementRequest, kyuubi_model::OperationHandle, kyuubi_model::KyuubiOperationEvent,
+        kyuubi_model::OperationData, kyuubi_model::OpActionRequest, kyuubi_model::ColumnDesc, kyuubi_model::ResultSetMetaData,
+        kyuubi_model::OperationLog, kyuubi_model::Field, kyuubi_model::Row, kyuubi_model::ResultRowSet, kyuubi_model::Engine,
+        kyuubi_model::ServerData,
     )),
     modifiers(&Authentication),
     tags(
         (name = "info", description = "Versions and product"),
         (name = "sessions", description = "Sessions and their properties"),
         (name = "operations", description = "Statements, their status and their results"),
+        (name = "kyuubi", description = "Apache Kyuubi REST API v1: sessions, statements, operations, result sets"),
+        (name = "kyuubi-admin", description = "Apache Kyuubi REST API v1 admin routes (administrators only: sluicegate.auth.admins)"),
     )
 )]
 pub struct ApiDoc;
@@ -60,23 +77,31 @@ impl Modify for Authentication {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("sg_<id>_<secret> API key").build()),
         );
-        let error = |description: &str| {
+        let error = |description: &str, schema: &str| {
             RefOr::T(
                 ResponseBuilder::new()
                     .description(description)
-                    .content("application/json", utoipa::openapi::ContentBuilder::new().schema(Some(utoipa::openapi::Ref::from_schema_name("ErrorResponse"))).build())
+                    .content("application/json", utoipa::openapi::ContentBuilder::new().schema(Some(utoipa::openapi::Ref::from_schema_name(schema))).build())
                     .build(),
             )
         };
-        let open = ["/api_versions", "/info"];
+        let open = ["/api_versions", "/info", "/api/v1/ping", "/api/v1/version"];
         for (path, item) in openapi.paths.paths.iter_mut() {
             if open.contains(&path.as_str()) {
                 continue;
             }
+            let kyuubi = path.starts_with("/api/v1/");
             for operation in [&mut item.get, &mut item.post, &mut item.put, &mut item.delete].into_iter().flatten() {
                 operation.security = Some(vec![SecurityRequirement::default(), SecurityRequirement::new("basic", Vec::<String>::new()), SecurityRequirement::new("bearer", Vec::<String>::new())]);
-                operation.responses.responses.insert("401".into(), error("Missing, unusable, expired or wrong credentials (with `WWW-Authenticate`)"));
-                operation.responses.responses.insert("403".into(), error("Impersonation refused"));
+                if kyuubi {
+                    // Kyuubi: missing credentials 401, wrong ones 403.
+                    operation.responses.responses.insert("401".into(), error("Missing, unusable or expired credentials (with `WWW-Authenticate`)", "KyuubiError"));
+                    let forbidden = if path.starts_with("/api/v1/admin/") { "Wrong credentials, or not an administrator" } else { "Wrong credentials, or impersonation refused" };
+                    operation.responses.responses.insert("403".into(), error(forbidden, "KyuubiError"));
+                } else {
+                    operation.responses.responses.insert("401".into(), error("Missing, unusable, expired or wrong credentials (with `WWW-Authenticate`)", "ErrorResponse"));
+                    operation.responses.responses.insert("403".into(), error("Impersonation refused", "ErrorResponse"));
+                }
             }
         }
     }

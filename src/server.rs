@@ -38,6 +38,10 @@ pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
 
 pub const REQUEST_ID: &str = "x-request-id";
 
+/// The address a request's connection comes from (a request extension).
+#[derive(Debug, Clone, Copy)]
+pub struct PeerAddr(pub SocketAddr);
+
 /// How long in-flight requests may take to finish after shutdown starts.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -71,7 +75,8 @@ pub fn gateway(settings: &Settings) -> Arc<Gateway> {
 }
 
 /// Every route of the gateway: the protocols, the spec, metrics, and the 404 fallback.
-pub fn routes(gw: Arc<Gateway>, settings: &Settings) -> impl Filter<Extract = (impl warp::Reply,), Error = Infallible> + Clone + Send + Sync + 'static {
+/// `instance` is the `host:port` the gateway reports itself as.
+pub fn routes(gw: Arc<Gateway>, settings: &Settings, instance: String) -> impl Filter<Extract = (impl warp::Reply,), Error = Infallible> + Clone + Send + Sync + 'static {
     let spec = warp::get()
         .and(warp::path("openapi.json"))
         .and(warp::path::end())
@@ -99,9 +104,12 @@ pub fn routes(gw: Arc<Gateway>, settings: &Settings) -> impl Filter<Extract = (i
             "request"
         );
     });
+    let kyuubi = Arc::new(api::kyuubi::Context { gw: gw.clone(), instance, fetch_limit: settings.results.page_rows });
     spec.or(metrics)
         .unify()
         .or(api::docs::route())
+        .unify()
+        .or(api::kyuubi::routes(kyuubi, settings.max_request_bytes))
         .unify()
         .or(api::flink::routes(gw, settings.max_request_bytes))
         .unify()
@@ -129,14 +137,13 @@ fn request_id(headers: &warp::http::HeaderMap) -> HeaderValue {
 /// running operations, and let in-flight requests finish.
 pub async fn run(listener: TcpListener, settings: Settings, shutdown: impl Future<Output = ()> + Send + 'static) {
     let gw = gateway(&settings);
-    let service = warp::service(routes(gw.clone(), &settings));
-    if let Ok(addr) = listener.local_addr() {
-        tracing::info!(%addr, "sluicegate listening");
-    }
+    let instance = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
+    let service = warp::service(routes(gw.clone(), &settings, instance.clone()));
+    tracing::info!(addr = %instance, "sluicegate listening");
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
-        let (stream, _remote) = tokio::select! {
+        let (stream, remote) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(pair) => pair,
                 Err(e) => {
@@ -149,8 +156,10 @@ pub async fn run(listener: TcpListener, settings: Settings, shutdown: impl Futur
             () = &mut shutdown => break,
         };
         let service = service.clone();
-        let handler = hyper::service::service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
+        let handler = hyper::service::service_fn(move |mut request: hyper::Request<hyper::body::Incoming>| {
             let mut service = service.clone();
+            // The peer's address, for protocols that report client addresses.
+            request.extensions_mut().insert(PeerAddr(remote));
             let id = request_id(request.headers());
             let span = tracing::info_span!("request", id = id.to_str().unwrap_or("-"));
             async move {

@@ -1,6 +1,7 @@
 //! The wire protocols, each a thin layer of warp filters over the core.
 //!
 //! - [`flink`]: the Apache Flink SQL Gateway REST API, v1–v4.
+//! - [`kyuubi`]: the Apache Kyuubi REST API v1, under `/api/v1`.
 //! - [`docs`]: the interactive API page (Swagger UI, vendored).
 //! - [`http`]: what every protocol shares: bounded body reading, JSON replies,
 //!   and the one mapping from [`GatewayError`] to an HTTP status.
@@ -8,6 +9,7 @@
 pub mod docs;
 pub mod flink;
 pub mod http;
+pub mod kyuubi;
 
 use warp::http::StatusCode;
 
@@ -18,8 +20,8 @@ pub fn status_of(error: &GatewayError) -> StatusCode {
     match error {
         GatewayError::BadRequest(_) | GatewayError::Sql(_) | GatewayError::Unsupported(_) => StatusCode::BAD_REQUEST,
         GatewayError::PayloadTooLarge { .. } | GatewayError::StatementTooLong { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-        GatewayError::SessionNotFound(_) | GatewayError::OperationNotFound(_) | GatewayError::TokenAhead { .. } => StatusCode::NOT_FOUND,
-        GatewayError::TokenEvicted { .. } => StatusCode::GONE,
+        GatewayError::SessionNotFound(_) | GatewayError::OperationNotFound(_) | GatewayError::NotFound(_) | GatewayError::TokenAhead { .. } => StatusCode::NOT_FOUND,
+        GatewayError::TokenEvicted { .. } | GatewayError::RowsEvicted { .. } => StatusCode::GONE,
         GatewayError::Conflict(_) => StatusCode::CONFLICT,
         GatewayError::LimitExceeded(_) => StatusCode::TOO_MANY_REQUESTS,
         GatewayError::Unauthenticated(_) | GatewayError::BadCredentials(_) => StatusCode::UNAUTHORIZED,

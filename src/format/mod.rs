@@ -16,6 +16,8 @@
 
 mod arrays;
 mod float;
+pub mod hive;
+pub mod hive_types;
 mod json;
 mod logical_type;
 mod plain_text;
@@ -31,6 +33,8 @@ use datafusion::arrow::record_batch::RecordBatch;
 
 use crate::result::RowKind;
 
+pub use hive::{HiveRowMode, write_hive_rows};
+pub use hive_types::{HiveType, hive_type};
 pub use json::write_json_rows;
 pub use logical_type::{FLINK_TYPE, IntervalResolution, LogicalType, LogicalTypeField, TypeRoot, logical_type};
 pub use plain_text::write_plain_text_rows;

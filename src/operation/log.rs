@@ -22,6 +22,20 @@ struct LogState {
     lines: VecDeque<String>,
     /// Lines dropped to stay within the capacity.
     dropped: u64,
+    /// The next line a positional reader gets, counted from the first line
+    /// ever written (dropped ones included).
+    cursor: u64,
+}
+
+/// Where a read of the log starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFrom {
+    /// From the reader's cursor (where the last read stopped).
+    Cursor,
+    /// From the first line still kept.
+    Start,
+    /// From this line, counted from the first line ever written.
+    Line(u64),
 }
 
 impl Default for OperationLog {
@@ -56,6 +70,34 @@ impl OperationLog {
         self.state.lock().unwrap_or_else(PoisonError::into_inner).lines.iter().cloned().collect()
     }
 
+    /// Up to `max` lines from `from`; the cursor moves past them. Lines that
+    /// were dropped are skipped: the read starts at the oldest kept line.
+    pub fn read(&self, from: LogFrom, max: usize) -> Vec<String> {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let start = match from {
+            LogFrom::Cursor => state.cursor,
+            LogFrom::Start => 0,
+            LogFrom::Line(line) => line,
+        }
+        .max(state.dropped);
+        let skip = (start - state.dropped) as usize;
+        let lines: Vec<String> = state.lines.iter().skip(skip).take(max).cloned().collect();
+        state.cursor = start + lines.len() as u64;
+        lines
+    }
+
+    /// Put `lines` before everything written so far (an operation adopting
+    /// the log of the job it started keeps its own earlier lines first).
+    pub fn prepend(&self, lines: Vec<String>) {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        for line in lines.into_iter().rev() {
+            if state.lines.len() >= self.capacity {
+                break;
+            }
+            state.lines.push_front(line);
+        }
+    }
+
     /// How many lines were dropped to stay within the capacity.
     pub fn dropped(&self) -> u64 {
         self.state.lock().unwrap_or_else(PoisonError::into_inner).dropped
@@ -75,6 +117,23 @@ mod tests {
         assert_eq!(log.lines(), vec!["b", "c"]);
         assert_eq!(log.dropped(), 1);
         assert_eq!(OperationLog::default().capacity, OperationLog::DEFAULT_CAPACITY);
+    }
+
+    #[test]
+    fn positional_reads_follow_a_cursor() {
+        let log = OperationLog::with_capacity(4);
+        for i in 0..6 {
+            log.push(format!("l{i}"));
+        }
+        // l0 and l1 were dropped: the first read starts at l2.
+        assert_eq!(log.read(LogFrom::Cursor, 3), vec!["l2", "l3", "l4"]);
+        assert_eq!(log.read(LogFrom::Cursor, 3), vec!["l5"]);
+        assert!(log.read(LogFrom::Cursor, 3).is_empty());
+        assert_eq!(log.read(LogFrom::Start, 1), vec!["l2"]);
+        assert_eq!(log.read(LogFrom::Cursor, 1), vec!["l3"]);
+        assert_eq!(log.read(LogFrom::Line(5), 9), vec!["l5"]);
+        log.prepend(vec!["x".into()]);
+        assert_eq!(log.lines(), vec!["l2", "l3", "l4", "l5"], "a full log keeps its newest lines");
     }
 
 }

@@ -12,12 +12,12 @@ pub mod log;
 mod status;
 pub mod task;
 
-pub use log::OperationLog;
+pub use log::{LogFrom, OperationLog};
 pub use status::OperationStatus;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
@@ -35,6 +35,8 @@ pub struct Operation {
     pub statement: String,
     /// When it was submitted: elapsed time and the execution timeout count from here.
     submitted: Instant,
+    /// The wall-clock time of submission, for protocols that report it.
+    created: SystemTime,
     /// Fired when the operation must stop (cancel, close, timeout, error).
     cancel: CancellationToken,
     /// Fired when no more work will happen: rows all produced, or stopped.
@@ -45,10 +47,13 @@ pub struct Operation {
     kind: OnceLock<&'static str>,
     /// The outcome was counted (exactly once).
     counted: AtomicBool,
+    /// The client waited for the result at submission instead of polling.
+    synchronous: AtomicBool,
     /// Wakes those waiting for a status change (a long-poll on a result not ready yet).
     changed: tokio::sync::Notify,
-    /// What the statement printed (e.g. the job of an INSERT into `print`).
-    log: OnceLock<Arc<OperationLog>>,
+    /// Its log: lifecycle lines (start, result, end, failure) and what the
+    /// statement printed (e.g. the job of an INSERT into `print`).
+    log: Mutex<Arc<OperationLog>>,
     /// Mutable state.
     state: Mutex<State>,
 }
@@ -65,6 +70,10 @@ struct State {
     streaming: bool,
     /// When work ended, to freeze the elapsed time.
     ended: Option<Instant>,
+    /// Wall-clock time it started running.
+    started_at: Option<SystemTime>,
+    /// Wall-clock time work ended.
+    ended_at: Option<SystemTime>,
     /// When a client last asked about it (status, fetch, cancel): results
     /// nobody comes back for are closed after the operation idle timeout.
     touched: Instant,
@@ -89,6 +98,12 @@ pub struct OperationInfo {
     pub done: bool,
     /// The failure, for ERROR and TIMEOUT.
     pub error: Option<String>,
+    /// When it was submitted.
+    pub created_at: SystemTime,
+    /// When it started running, if it did.
+    pub started_at: Option<SystemTime>,
+    /// When work ended, if it did.
+    pub ended_at: Option<SystemTime>,
 }
 
 impl Operation {
@@ -99,9 +114,11 @@ impl Operation {
             statement,
             metrics,
             kind: OnceLock::new(),
-            log: OnceLock::new(),
+            log: Mutex::new(Arc::new(OperationLog::default())),
             counted: AtomicBool::new(false),
+            synchronous: AtomicBool::new(false),
             submitted: Instant::now(),
+            created: SystemTime::now(),
             cancel: CancellationToken::new(),
             done: CancellationToken::new(),
             changed: tokio::sync::Notify::new(),
@@ -111,6 +128,8 @@ impl Operation {
                 result: None,
                 streaming: false,
                 ended: None,
+                started_at: None,
+                ended_at: None,
                 touched: Instant::now(),
             }),
         })
@@ -150,6 +169,28 @@ impl Operation {
         &self.done
     }
 
+    /// Whether the client waited for the result at submission.
+    pub fn is_synchronous(&self) -> bool {
+        self.synchronous.load(Ordering::Relaxed)
+    }
+
+    /// Wait until the result is established (FINISHED) or the operation
+    /// ended otherwise (failed, stopped, closed); the operation is then
+    /// marked as run synchronously.
+    pub async fn settled(&self) {
+        self.synchronous.store(true, Ordering::Relaxed);
+        loop {
+            let changed = self.changed.notified();
+            tokio::pin!(changed);
+            changed.as_mut().enable();
+            let status = self.status();
+            if status == OperationStatus::Finished || status.is_terminal() {
+                return;
+            }
+            changed.await;
+        }
+    }
+
     /// Move to `to` if the state machine allows it; a stopping status fires
     /// the cancel token and releases the result. Returns whether it moved.
     pub fn transition(&self, to: OperationStatus) -> bool {
@@ -171,11 +212,23 @@ impl Operation {
             OperationStatus::Canceled | OperationStatus::Closed | OperationStatus::Timeout | OperationStatus::Error
         );
         let result = state.result.clone();
+        if to == OperationStatus::Running {
+            state.started_at = Some(SystemTime::now());
+        }
         if stopping {
             state.streaming = false;
             state.ended.get_or_insert_with(Instant::now);
+            state.ended_at.get_or_insert_with(SystemTime::now);
         }
+        let error_text = state.error.as_ref().map(ToString::to_string);
         drop(state);
+        match to {
+            OperationStatus::Running => self.note("INFO", &format!("Executing statement: {}", first_line(&self.statement))),
+            OperationStatus::Finished => self.note("INFO", "Result established; rows can be fetched."),
+            OperationStatus::Error | OperationStatus::Timeout => self.note("ERROR", &error_text.unwrap_or_default()),
+            OperationStatus::Canceled => self.note("INFO", "Operation canceled."),
+            _ => {}
+        }
         self.changed.notify_waiters();
         if stopping {
             self.cancel.cancel();
@@ -234,12 +287,22 @@ impl Operation {
 
     /// Every row was produced into the result.
     pub fn stream_done(&self) {
-        {
+        let rows = {
             let mut state = self.lock();
             state.streaming = false;
             state.ended.get_or_insert_with(Instant::now);
-        }
+            state.ended_at.get_or_insert_with(SystemTime::now);
+            state.result.as_ref().map_or(0, |r| r.ring().stats().rows_produced)
+        };
+        self.note("INFO", &format!("Finished: {rows} row(s) in {} ms.", self.submitted.elapsed().as_millis()));
         self.end(OperationStatus::Finished);
+    }
+
+    /// Write a lifecycle line into the operation's log, time-stamped as
+    /// server logs are (`2024-06-10 10:00:00.123 INFO ...`, UTC).
+    pub fn note(&self, level: &str, message: &str) {
+        let time = chrono::DateTime::<chrono::Utc>::from(SystemTime::now()).format("%Y-%m-%d %H:%M:%S%.3f");
+        self.log().push(format!("{time} {level} {message}"));
     }
 
     /// Record the statement kind (from the engine).
@@ -303,14 +366,17 @@ impl Operation {
         }
     }
 
-    /// Attach the log the statement writes to.
+    /// Adopt the log the statement's work writes to (a job's), keeping the
+    /// lines written so far in front of it.
     pub fn set_log(&self, log: Arc<OperationLog>) {
-        let _ = self.log.set(log);
+        let mut current = self.log.lock().unwrap_or_else(|e| e.into_inner());
+        log.prepend(current.lines());
+        *current = log;
     }
 
-    /// What the statement printed so far (empty for most statements).
+    /// The operation's log.
     pub fn log(&self) -> Arc<OperationLog> {
-        self.log.get().cloned().unwrap_or_default()
+        self.log.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     /// Status and progress.
@@ -328,6 +394,9 @@ impl Operation {
             elapsed_ms: ended.saturating_duration_since(self.submitted).as_millis() as u64,
             done: state.status.is_terminal() && !state.streaming,
             error: state.error.as_ref().map(ToString::to_string),
+            created_at: self.created,
+            started_at: state.started_at,
+            ended_at: state.ended_at,
         }
     }
 
@@ -337,5 +406,14 @@ impl Operation {
         let state = self.lock();
         let drained = state.result.as_ref().is_none_or(|r| r.ring().is_drained());
         state.status.is_terminal() && !state.streaming && drained
+    }
+}
+
+/// The first line of a statement, cut to a loggable length.
+pub fn first_line(statement: &str) -> String {
+    let line = statement.trim().lines().next().unwrap_or_default();
+    match line.char_indices().nth(200) {
+        Some((i, _)) => format!("{}…", &line[..i]),
+        None => line.to_string(),
     }
 }

@@ -4,13 +4,17 @@
 //! - [`ring`]: the bounded buffer. A full ring pauses the producer (the query)
 //!   instead of growing; a page taken from it is bounded in rows and bytes.
 //! - [`cursor`]: the token rules (current page, one-step retry, gone, ahead, end).
+//! - [`rewind`]: the other way to read: a server-side row cursor that moves
+//!   forward, back to the start or one page back, over a bounded history.
 //! - [`ResultSet`]: what an operation exposes once its schema is known.
 
 mod cursor;
+mod rewind;
 mod ring;
 mod row_kind;
 
 pub use cursor::{Cursor, FetchOutcome};
+pub use rewind::{Orientation, RowReader};
 pub use ring::{Closed, Ring, RingStats};
 pub use row_kind::RowKind;
 
@@ -75,6 +79,11 @@ pub struct ResultLimits {
     pub page_rows: usize,
     /// Most bytes (Arrow memory, estimated) in one page.
     pub page_bytes: usize,
+    /// Most rows a rewindable reader keeps after serving them, so that a
+    /// client may read them again (FETCH_FIRST / FETCH_PRIOR).
+    pub rewind_rows: usize,
+    /// Most bytes a rewindable reader keeps after serving them.
+    pub rewind_bytes: usize,
 }
 
 impl Default for ResultLimits {
@@ -84,6 +93,8 @@ impl Default for ResultLimits {
             ring_bytes: 64 << 20,
             page_rows: 5_000,
             page_bytes: 8 << 20,
+            rewind_rows: 100_000,
+            rewind_bytes: 64 << 20,
         }
     }
 }
@@ -110,6 +121,8 @@ pub struct ResultSet {
     ring: Arc<Ring>,
     /// The token position and the last page, for retries.
     cursor: Cursor,
+    /// The row-offset reader, for protocols that page by position.
+    reader: RowReader,
 }
 
 impl ResultSet {
@@ -120,6 +133,7 @@ impl ResultSet {
             shape,
             ring: Arc::new(Ring::new(limits)),
             cursor: Cursor::default(),
+            reader: RowReader::new(limits),
         }
     }
 
@@ -133,14 +147,21 @@ impl ResultSet {
         self.cursor.fetch(&self.ring, token, request).await
     }
 
+    /// Read by position (FETCH_NEXT / FETCH_FIRST / FETCH_PRIOR) rather than
+    /// by token: up to `max_rows` rows, waiting up to `wait` for the first.
+    pub async fn read(&self, orientation: Orientation, max_rows: usize, wait: Duration) -> Result<Vec<Rows>> {
+        self.reader.read(&self.ring, orientation, max_rows, wait).await
+    }
+
     /// Drop every buffered row and the kept page: the result is no longer wanted.
     pub fn release(&self) {
         self.ring.close();
         self.cursor.clear();
+        self.reader.clear();
     }
 
-    /// Rows handed to clients so far (retries not counted).
+    /// Rows handed to clients so far (retries and re-reads not counted).
     pub fn rows_fetched(&self) -> u64 {
-        self.cursor.rows_fetched()
+        self.cursor.rows_fetched() + self.reader.rows_fetched()
     }
 }

@@ -82,6 +82,7 @@ impl Ring {
                 ring_bytes: limits.ring_bytes.max(1),
                 page_rows: limits.page_rows.max(1),
                 page_bytes: limits.page_bytes.max(1),
+                ..limits
             },
             state: Mutex::new(State::default()),
             readable: Notify::new(),
@@ -277,7 +278,7 @@ mod tests {
     }
 
     fn limits(ring_rows: usize, page_rows: usize) -> ResultLimits {
-        ResultLimits { ring_rows, ring_bytes: usize::MAX / 4, page_rows, page_bytes: usize::MAX / 4 }
+        ResultLimits { ring_rows, ring_bytes: usize::MAX / 4, page_rows, page_bytes: usize::MAX / 4, ..ResultLimits::default() }
     }
 
     #[tokio::test]
@@ -336,7 +337,7 @@ mod tests {
 
     #[tokio::test]
     async fn page_bytes_bound_a_page_but_one_row_always_passes() {
-        let ring = Ring::new(ResultLimits { ring_rows: 1000, ring_bytes: usize::MAX / 4, page_rows: 1000, page_bytes: 1 });
+        let ring = Ring::new(ResultLimits { ring_rows: 1000, ring_bytes: usize::MAX / 4, page_rows: 1000, page_bytes: 1, ..ResultLimits::default() });
         ring.push(batch(100)).await.unwrap();
         let page = ring.take_page(None);
         assert_eq!(page.iter().map(Rows::num_rows).sum::<usize>(), 1);

@@ -9,8 +9,9 @@
 pub mod registry;
 
 use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use tokio::sync::mpsc;
 use uuid::Uuid;
@@ -99,6 +100,12 @@ pub struct Session {
     limits: SessionLimits,
     /// Where its statements are counted.
     metrics: Arc<Metrics>,
+    /// Wall-clock opening time, for listings.
+    pub opened_at: SystemTime,
+    /// When a request last named it, for idle times in listings.
+    last_access: Mutex<Instant>,
+    /// Operations ever submitted (closed ones included).
+    submitted: AtomicU64,
 }
 
 impl std::fmt::Debug for Session {
@@ -122,7 +129,36 @@ impl Session {
             queue: Mutex::new(Some(tx)),
             limits,
             metrics,
+            opened_at: SystemTime::now(),
+            last_access: Mutex::new(Instant::now()),
+            submitted: AtomicU64::new(0),
         })
+    }
+
+    /// A request named the session.
+    pub fn touch(&self) {
+        *self.last_access.lock().unwrap_or_else(|e| e.into_inner()) = Instant::now();
+    }
+
+    /// How long nobody named the session.
+    pub fn idle_for(&self) -> Duration {
+        self.last_access.lock().unwrap_or_else(|e| e.into_inner()).elapsed()
+    }
+
+    /// Operations ever submitted to it.
+    pub fn operations_submitted(&self) -> u64 {
+        self.submitted.load(Ordering::Relaxed)
+    }
+
+    /// Its live operations, oldest first.
+    pub fn operations(&self) -> Vec<Arc<Operation>> {
+        let ops = self.ops();
+        ops.order.iter().filter_map(|h| ops.live.get(h).cloned()).collect()
+    }
+
+    /// A live operation without touching it (listings, lookups by handle).
+    pub fn peek_operation(&self, handle: Uuid) -> Option<Arc<Operation>> {
+        self.ops().live.get(&handle).cloned()
     }
 
     fn ops(&self) -> std::sync::MutexGuard<'_, Operations> {
@@ -162,6 +198,7 @@ impl Session {
             ops.live.insert(op.handle, op.clone());
             ops.order.push_back(op.handle);
         }
+        self.submitted.fetch_add(1, Ordering::Relaxed);
         tracing::info!(session = %self.handle, operation = %op.handle, statement = %abbreviate(&op.statement), "statement submitted");
         if let Some(timeout) = timeout {
             tokio::spawn(task::watchdog(op.clone(), timeout));

@@ -159,6 +159,7 @@ impl SessionRegistry {
             .get_mut(&handle)
             .filter(|e| caller.may_access(&e.session.owner))
             .ok_or(GatewayError::SessionNotFound(handle))?;
+        entry.session.touch();
         if expires {
             let deadline = Instant::now() + self.limits.idle_timeout;
             if let Some(old) = entry.deadline.replace(deadline) {

@@ -1,6 +1,8 @@
 //! Test helpers: a real gateway on 127.0.0.1:0 and a small HTTP client.
 #![allow(dead_code)]
 
+pub mod kyuubi;
+
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 

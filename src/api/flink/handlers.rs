@@ -246,11 +246,12 @@ fn strip_row_format(raw: &str) -> String {
 
 #[utoipa::path(get, path = "/sessions/{session_handle}/operations/{operation_handle}/log", tag = "operations",
     params(("session_handle" = Uuid, Path, description = "Session handle"), ("operation_handle" = Uuid, Path, description = "Operation handle")),
-    responses((status = 200, description = "What the operation printed so far", body = OperationLogResponse),
+    responses((status = 200, description = "Lifecycle lines (start, result, end, failure) and what the operation printed so far", body = OperationLogResponse),
         (status = 400, description = "Bad handle", body = ErrorResponse),
         (status = 404, description = "Unknown session or operation", body = ErrorResponse)))]
-/// The operation's log (an extension over Flink's API): lines written by a
-/// `print` sink of the job an INSERT started.
+/// The operation's log (an extension over Flink's API): time-stamped
+/// lifecycle lines, and lines written by a `print` sink of the job an INSERT
+/// started.
 pub async fn operation_log(_version: ApiVersion, session: Uuid, operation: Uuid, gw: Arc<Gateway>, user: User) -> Reply {
     let (lines, dropped) = gw.operation_log(&user, session, operation).map_err(reject)?;
     Ok(json_ok(&OperationLogResponse { lines, dropped }))
