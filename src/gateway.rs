@@ -14,6 +14,7 @@ use uuid::Uuid;
 use crate::engine::connector::roots::DataRoots;
 use crate::engine::{complete, script, EngineShared, StatementOptions};
 use crate::error::{GatewayError, Result};
+use crate::job::batch::{Batch, BatchRegistry, Kill};
 use crate::job::JobRegistry;
 use crate::format::FormatOptions;
 use crate::identity::{Authenticator, User};
@@ -75,6 +76,25 @@ pub struct Gateway {
     shared: Arc<EngineShared>,
     /// Who callers are: every protocol authenticates its requests here.
     auth: Arc<Authenticator>,
+    /// Scripts users submitted as background applications.
+    batches: BatchRegistry,
+}
+
+/// A batch as a protocol hands it over.
+#[derive(Debug, Clone, Default)]
+pub struct BatchSpec {
+    /// A client-chosen id: submitting it again answers the existing batch.
+    pub id: Option<Uuid>,
+    /// The kind of application; only `SQL` runs here.
+    pub kind: String,
+    /// A name to list it by.
+    pub name: Option<String>,
+    /// A script file under a data root.
+    pub resource: Option<String>,
+    /// The script itself (an upload), with the name it was uploaded as.
+    pub script: Option<(String, String)>,
+    /// Properties for the script's engine, over the gateway defaults.
+    pub conf: BTreeMap<String, String>,
 }
 
 impl Gateway {
@@ -85,7 +105,7 @@ impl Gateway {
         let sessions = Arc::new(SessionRegistry::new(limits, defaults, result_limits, metrics.clone(), shared.clone()));
         let shutdown = CancellationToken::new();
         tokio::spawn(sessions.clone().run_expiry(shutdown.clone()));
-        Arc::new(Gateway { sessions, shutdown, metrics, shared, auth: Arc::new(auth) })
+        Arc::new(Gateway { sessions, shutdown, metrics, shared, auth: Arc::new(auth), batches: BatchRegistry::default() })
     }
 
     /// The caller of a request carrying this `Authorization` header.
@@ -319,5 +339,77 @@ impl Gateway {
     pub fn runtime_load(&self) -> (usize, usize, usize) {
         let metrics = tokio::runtime::Handle::current().metrics();
         (metrics.num_workers(), metrics.num_alive_tasks(), metrics.global_queue_depth())
+    }
+
+    /// Submit a batch for `user` (or, with `proxy_user`, for that user when
+    /// allowed). Answers the batch and whether its id was already taken (the
+    /// existing batch is answered, nothing runs twice).
+    pub fn submit_batch(&self, user: &User, proxy_user: Option<&str>, spec: BatchSpec) -> Result<(Arc<Batch>, bool)> {
+        let owner = self.auth.impersonate(user, proxy_user)?;
+        let kind = spec.kind.to_ascii_uppercase();
+        if kind != "SQL" {
+            return Err(GatewayError::bad_request(format!("{} is not in the supported batch types: [SQL]", spec.kind)));
+        }
+        if let Some(existing) = spec.id.and_then(|id| self.batches.existing(id)) {
+            return if owner.may_access(&existing.owner) {
+                Ok((existing, true))
+            } else {
+                Err(GatewayError::Conflict(format!("Batch id {} is taken by another user's batch.", existing.id)))
+            };
+        }
+        let (resource, text) = match (spec.script, spec.resource) {
+            (Some((name, text)), _) => (name, text),
+            (None, Some(resource)) if !resource.trim().is_empty() => {
+                let text = script::read_uri(&self.shared, &resource).map_err(as_bad_request)?;
+                (resource, text)
+            }
+            _ => return Err(GatewayError::bad_request("The batch needs a resource: a SQL script under a data root, or an uploaded resourceFile.")),
+        };
+        let job_id = script::deploy(&self.shared, Arc::new(self.sessions.defaults().clone()), spec.conf.clone(), &text).map_err(as_bad_request)?;
+        let job = self.shared.jobs.get(&job_id)?;
+        let batch = Batch {
+            id: spec.id.unwrap_or_else(Uuid::new_v4),
+            owner,
+            kind,
+            name: spec.name,
+            resource,
+            conf: spec.conf,
+            created: std::time::SystemTime::now(),
+            job,
+        };
+        tracing::info!(batch = %batch.id, user = %batch.owner, job = %job_id, "batch submitted");
+        match self.batches.insert(batch) {
+            Ok(batch) => Ok((batch, false)),
+            // Submitted twice at the same moment: the other one won; stop ours.
+            Err(existing) => {
+                if let Ok(job) = self.shared.jobs.get(&job_id) {
+                    tokio::spawn(async move { job.stop().await });
+                }
+                Ok((existing, true))
+            }
+        }
+    }
+
+    /// The batches `user` may see, oldest first.
+    pub fn batches(&self, user: &User) -> Vec<Arc<Batch>> {
+        self.batches.visible_to(user)
+    }
+
+    /// One batch `user` may see.
+    pub fn batch(&self, user: &User, id: Uuid) -> Result<Arc<Batch>> {
+        self.batches.get(user, id)
+    }
+
+    /// Stop a batch `user` may see.
+    pub async fn kill_batch(&self, user: &User, id: Uuid) -> Result<Kill> {
+        self.batches.kill(user, id).await
+    }
+}
+
+/// A refused batch resource or script is the request's fault.
+fn as_bad_request(error: GatewayError) -> GatewayError {
+    match error {
+        GatewayError::Sql(message) => GatewayError::BadRequest(message),
+        other => other,
     }
 }

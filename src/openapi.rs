@@ -8,7 +8,7 @@ use utoipa::openapi::{RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use crate::api::flink::{handlers, model};
-use crate::api::kyuubi::{admin as kyuubi_admin, handlers as kyuubi, model as kyuubi_model};
+use crate::api::kyuubi::{admin as kyuubi_admin, batches as kyuubi_batches, handlers as kyuubi, model as kyuubi_model};
 use crate::format::{LogicalType, LogicalTypeField};
 
 /// The gateway's API description.
@@ -37,6 +37,8 @@ an unknown method 405).",
         kyuubi::operation_event, kyuubi::operation_action, kyuubi::result_set_metadata, kyuubi::operation_log, kyuubi::rowset,
         kyuubi_admin::refresh, kyuubi_admin::list_sessions, kyuubi_admin::close_session, kyuubi_admin::list_operations,
         kyuubi_admin::close_operation, kyuubi_admin::list_engines, kyuubi_admin::list_servers,
+        kyuubi_batches::submit, kyuubi_batches::list, kyuubi_batches::get, kyuubi_batches::local_log, kyuubi_batches::kill,
+        kyuubi_batches::count,
     ),
     components(schemas(
         model::ApiVersionsResponse, model::InfoResponse, model::OpenSessionRequest, model::OpenSessionResponse,
@@ -51,7 +53,8 @@ an unknown method 405).",
         kyuubi_model::ExecPoolStatistic, kyuubi_model::StatementRequest, kyuubi_model::OperationHandle, kyuubi_model::KyuubiOperationEvent,
         kyuubi_model::OperationData, kyuubi_model::OpActionRequest, kyuubi_model::ColumnDesc, kyuubi_model::ResultSetMetaData,
         kyuubi_model::OperationLog, kyuubi_model::Field, kyuubi_model::Row, kyuubi_model::ResultRowSet, kyuubi_model::Engine,
-        kyuubi_model::ServerData,
+        kyuubi_model::ServerData, kyuubi_model::BatchRequest, kyuubi_model::Batch, kyuubi_model::GetBatchesResponse,
+        kyuubi_model::CloseBatchResponse, kyuubi_model::Count,
     )),
     modifiers(&Authentication),
     tags(

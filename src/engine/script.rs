@@ -25,24 +25,34 @@ pub fn deploy(shared: &Arc<EngineShared>, defaults: Arc<BTreeMap<String, String>
     }
     properties.insert(DML_SYNC.to_string(), "true".to_string());
     let engine = SessionEngine::new(defaults, properties, shared.clone())?;
-    let job = shared.jobs.spawn("script-application".to_string(), move |_| async move {
+    let job = shared.jobs.spawn("script-application".to_string(), move |job| async move {
         let options = StatementOptions::default();
         let mut rows = 0u64;
+        let total = statements.len();
         for (n, statement) in statements.iter().enumerate() {
+            job.log.push(format!("{} INFO Statement {} of {total}: {}", now(), n + 1, crate::operation::first_line(statement)));
             let prepared = engine
                 .execute(statement, &options)
                 .await
                 .map_err(|e| GatewayError::Sql(format!("Statement {} of the script failed: {e}", n + 1)))?;
             // A query in a script is run to its end; its rows go nowhere.
+            let mut produced = 0u64;
             if let PreparedRows::Stream(mut stream) = prepared.rows {
                 while let Some(batch) = stream.next().await {
-                    rows += batch?.num_rows() as u64;
+                    produced += batch?.num_rows() as u64;
                 }
             }
+            rows += produced;
+            job.log.push(format!("{} INFO Statement {} done ({produced} row(s)).", now(), n + 1));
         }
         Ok(rows)
     })?;
     Ok(job.id.clone())
+}
+
+/// Now, as log lines print it.
+fn now() -> String {
+    chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now()).format("%Y-%m-%d %H:%M:%S%.3f").to_string()
 }
 
 /// Read a script from a `scriptUri`: a file under a data root.

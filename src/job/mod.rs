@@ -21,6 +21,8 @@ use uuid::Uuid;
 use crate::error::{GatewayError, Result};
 use crate::operation::OperationLog;
 
+pub mod batch;
+
 /// Finished jobs remembered for `SHOW JOBS`; older ones are forgotten.
 pub const FINISHED_KEPT: usize = 1000;
 
@@ -71,8 +73,10 @@ pub struct Job {
     done: CancellationToken,
     /// Rows written so far, as the job reports them.
     pub rows_written: AtomicU64,
-    /// What the job printed (the `print` sink), bounded.
+    /// What the job printed (the `print` sink) and how it ended, bounded.
     pub log: Arc<OperationLog>,
+    /// When it ended.
+    ended_at: Mutex<Option<SystemTime>>,
 }
 
 impl Job {
@@ -91,11 +95,30 @@ impl Job {
         &self.done
     }
 
+    /// When it ended, once it has.
+    pub fn ended_at(&self) -> Option<SystemTime> {
+        *self.ended_at.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Stop it (it ends as CANCELED unless it already ended) and wait for the end.
+    pub async fn stop(&self) -> JobStatus {
+        self.cancel.cancel();
+        self.done.cancelled().await;
+        self.status()
+    }
+
     fn finish(&self, status: JobStatus, error: Option<String>) {
         if let Ok(mut state) = self.state.lock()
             && state.0 == JobStatus::Running
         {
+            let time = chrono::DateTime::<chrono::Utc>::from(SystemTime::now()).format("%Y-%m-%d %H:%M:%S%.3f");
+            match (&error, status) {
+                (Some(e), _) => self.log.push(format!("{time} ERROR Job {} failed: {e}", self.id)),
+                (None, JobStatus::Canceled) => self.log.push(format!("{time} INFO Job {} was canceled.", self.id)),
+                (None, _) => self.log.push(format!("{time} INFO Job {} finished: {} row(s) written.", self.id, self.rows_written.load(Ordering::Relaxed))),
+            }
             *state = (status, error);
+            *self.ended_at.lock().unwrap_or_else(|e| e.into_inner()) = Some(SystemTime::now());
         }
         self.done.cancel();
     }
@@ -130,6 +153,7 @@ impl JobRegistry {
             done: CancellationToken::new(),
             rows_written: AtomicU64::new(0),
             log: Arc::new(OperationLog::default()),
+            ended_at: Mutex::new(None),
         });
         if let Ok(mut jobs) = self.jobs.lock() {
             jobs.0.insert(job.id.clone(), job.clone());
@@ -187,10 +211,7 @@ impl JobRegistry {
 
     /// Stop a job (`STOP JOB`): it ends as CANCELED unless it already ended.
     pub async fn stop(&self, id: &str) -> Result<JobStatus> {
-        let job = self.get(id)?;
-        job.cancel.cancel();
-        job.done.cancelled().await;
-        Ok(job.status())
+        Ok(self.get(id)?.stop().await)
     }
 
     /// Stop every job: the gateway is shutting down.

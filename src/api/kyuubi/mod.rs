@@ -5,12 +5,14 @@
 //! 404, both as `{"message": ...}`.
 //!
 //! - [`model`]: wire types (serde + OpenAPI schema).
-//! - [`handlers`]: sessions and operations; [`admin`]: the admin routes.
+//! - [`handlers`]: sessions and operations; [`batches`]: SQL batches;
+//!   [`admin`]: the admin routes.
 //! - [`filters`]: handles, paging parameters, the admin check.
 //! - [`rows`], [`info`]: result sets and GetInfo values.
 //! - [`rejection`]: every failure as `{"message": ...}` with Kyuubi's status.
 
 pub mod admin;
+pub mod batches;
 pub mod filters;
 pub mod handlers;
 pub mod info;
@@ -77,6 +79,13 @@ pub fn routes(ctx: Arc<Context>, max_body: u64) -> BoxedFilter<(Response,)> {
     let metadata = operation().and(path("resultsetmetadata")).and(end()).and(get()).and(user.clone()).and_then(h::result_set_metadata);
     let log = operation().and(path("log")).and(end()).and(get()).and(fetch_query()).and(user.clone()).and_then(h::operation_log);
     let rowset = operation().and(path("rowset")).and(end()).and(get()).and(fetch_query()).and(user.clone()).and_then(h::rowset);
+    let submit_batch = path("batches").and(end()).and(post()).and(user.clone()).and(batches::submission(max_body)).and_then(batches::submit);
+    let list_batches = path("batches").and(end()).and(get()).and(query_map()).and(user.clone()).and_then(batches::list);
+    let get_batch = path("batches").and(batches::batch_id()).and(end()).and(get()).and(user.clone()).and_then(batches::get);
+    let batch_log = path("batches").and(batches::batch_id()).and(path("localLog")).and(end()).and(get()).and(query_map()).and(user.clone())
+        .and_then(batches::local_log);
+    let kill_batch = path("batches").and(batches::batch_id()).and(end()).and(delete()).and(query_map()).and(user.clone()).and_then(batches::kill);
+    let batch_count = path!("admin" / "batch" / "count").and(get()).and(query_map()).and(admin()).and_then(batches::count);
     let refresh = path!("admin" / "refresh" / String).and(post()).and(admin()).and_then(admin::refresh);
     let admin_sessions = path!("admin" / "sessions").and(get()).and(query_map()).and(admin()).and_then(admin::list_sessions);
     let admin_close_session = path!("admin" / "sessions" / ..).and(session_handle()).and(end()).and(delete()).and(admin()).and_then(admin::close_session);
@@ -85,29 +94,14 @@ pub fn routes(ctx: Arc<Context>, max_body: u64) -> BoxedFilter<(Response,)> {
     let engines = path!("admin" / "engine").and(get()).and(admin()).and_then(admin::list_engines);
     let servers = path!("admin" / "server").and(get()).and(admin()).and_then(admin::list_servers);
 
-    let api = ping
-        .or(version).unify()
-        .or(list).unify()
-        .or(open).unify()
-        .or(count).unify()
-        .or(pool).unify()
-        .or(get_session).unify()
-        .or(close_session).unify()
-        .or(info).unify()
-        .or(operations).unify()
-        .or(statement).unify()
-        .or(event).unify()
-        .or(action).unify()
-        .or(metadata).unify()
-        .or(log).unify()
-        .or(rowset).unify()
-        .or(refresh).unify()
-        .or(admin_sessions).unify()
-        .or(admin_close_session).unify()
-        .or(admin_operations).unify()
-        .or(admin_close_operation).unify()
-        .or(engines).unify()
-        .or(servers).unify();
+    // Grouped and boxed: one flat chain of this many filters is a type too deep to compile.
+    let sessions = list.or(open).unify().or(count).unify().or(pool).unify().or(get_session).unify().or(close_session).unify()
+        .or(info).unify().or(operations).unify().or(statement).unify().boxed();
+    let operations = event.or(action).unify().or(metadata).unify().or(log).unify().or(rowset).unify().boxed();
+    let batches = submit_batch.or(list_batches).unify().or(get_batch).unify().or(batch_log).unify().or(kill_batch).unify().boxed();
+    let admin = refresh.or(admin_sessions).unify().or(admin_close_session).unify().or(admin_operations).unify()
+        .or(admin_close_operation).unify().or(engines).unify().or(servers).unify().or(batch_count).unify().boxed();
+    let api = ping.or(version).unify().or(sessions).unify().or(operations).unify().or(batches).unify().or(admin).unify();
     // Everything under /api/v1 is answered here, failures included.
     path!("api" / "v1" / ..).and(api.recover(rejection::recover).unify()).boxed()
 }
