@@ -16,6 +16,7 @@
 
 mod arrays;
 mod float;
+pub mod hive_types;
 mod json;
 mod logical_type;
 mod plain_text;
@@ -31,6 +32,7 @@ use datafusion::arrow::record_batch::RecordBatch;
 
 use crate::result::RowKind;
 
+pub use hive_types::{HiveType, hive_type};
 pub use json::write_json_rows;
 pub use logical_type::{FLINK_TYPE, IntervalResolution, LogicalType, LogicalTypeField, TypeRoot, logical_type};
 pub use plain_text::write_plain_text_rows;
