@@ -13,6 +13,9 @@
 //! Both writers are columnar: they build one encoder per column up front (the
 //! downcast happens once per batch, not once per value) and then walk the rows,
 //! appending bytes to a caller-owned buffer without allocating per value.
+//!
+//! [`hive_type`] describes the same Arrow types to Hive / JDBC clients (the
+//! Kyuubi API): TTypeId names, TYPE_NAME text and `java.sql.Types` codes.
 
 mod arrays;
 mod float;

@@ -67,7 +67,7 @@ fn tables(catalog: Option<&str>, schema: Option<&str>, table: Option<&str>, type
         catalog: catalog.map(str::to_string),
         schema_pattern: schema.map(str::to_string),
         table_pattern: table.map(str::to_string),
-        table_types: types.map(|t| v(t)),
+        table_types: types.map(v),
     }
 }
 
