@@ -36,20 +36,69 @@ pub fn quoted(key: &TableKey) -> String {
 
 /// SQL `LIKE` (or `ILIKE`) with `%` and `_`.
 pub fn like_matches(like: &Like, text: &str) -> bool {
-    fn matches(p: &[char], t: &[char]) -> bool {
-        match p.split_first() {
-            None => t.is_empty(),
-            Some(('%', rest)) => (0..=t.len()).any(|i| matches(rest, &t[i..])),
-            Some(('_', rest)) => !t.is_empty() && matches(rest, &t[1..]),
-            Some((c, rest)) => t.first() == Some(c) && matches(rest, &t[1..]),
+    like_match(&like.pattern, text, None, like.ilike) != like.not
+}
+
+/// SQL `LIKE` of `text` against `pattern`: `%` matches any run of
+/// characters, `_` any one character, and `escape` (JDBC's `\`) makes the
+/// character after it literal (a trailing escape is itself literal).
+/// `case_insensitive` compares lower-cased text, as `ILIKE` does.
+///
+/// Greedy with one backtracking point (the last `%`), so the work is at
+/// most pattern length times text length, never exponential.
+pub fn like_match(pattern: &str, text: &str, escape: Option<char>, case_insensitive: bool) -> bool {
+    /// One element of a parsed pattern.
+    #[derive(Clone, Copy, PartialEq)]
+    enum Token {
+        /// `%`.
+        Any,
+        /// `_`.
+        One,
+        /// Any other (or escaped) character.
+        Char(char),
+    }
+    let fold = |s: &str| if case_insensitive { s.to_lowercase() } else { s.to_string() };
+    let (pattern, text) = (fold(pattern), fold(text));
+    let mut tokens = Vec::new();
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        tokens.push(match c {
+            c if Some(c) == escape => Token::Char(chars.next().unwrap_or(c)),
+            '%' => Token::Any,
+            '_' => Token::One,
+            c => Token::Char(c),
+        });
+    }
+    let text: Vec<char> = text.chars().collect();
+    let (mut p, mut t) = (0, 0);
+    // Where the last `%` was, and the text position it currently stands for.
+    let mut resume: Option<(usize, usize)> = None;
+    while t < text.len() {
+        match tokens.get(p) {
+            Some(Token::Any) => {
+                resume = Some((p, t));
+                p += 1;
+            }
+            Some(Token::One) => {
+                p += 1;
+                t += 1;
+            }
+            Some(Token::Char(c)) if *c == text[t] => {
+                p += 1;
+                t += 1;
+            }
+            _ => match resume {
+                // Let the last `%` swallow one more character and retry.
+                Some((star, from)) => {
+                    resume = Some((star, from + 1));
+                    p = star + 1;
+                    t = from + 1;
+                }
+                None => return false,
+            },
         }
     }
-    let (p, t): (Vec<char>, Vec<char>) = if like.ilike {
-        (like.pattern.to_lowercase().chars().collect(), text.to_lowercase().chars().collect())
-    } else {
-        (like.pattern.chars().collect(), text.chars().collect())
-    };
-    matches(&p, &t) != like.not
+    tokens.iter().skip(p).all(|token| *token == Token::Any)
 }
 
 impl SessionEngine {
@@ -371,5 +420,27 @@ mod tests {
         assert!(like_matches(&like("o_ders", false, false), "orders"));
         assert!(!like_matches(&like("o_ders", true, false), "orders"));
         assert!(like_matches(&like("%", false, false), ""));
+    }
+
+    #[test]
+    fn like_with_escapes_and_backtracking() {
+        let m = |pattern: &str, text: &str| like_match(pattern, text, Some('\\'), false);
+        assert!(m("t%", "t"));
+        assert!(m("%_x", "abx"));
+        assert!(!m("%_x", "x"));
+        assert!(m("a%b%c", "aXbYbZc"));
+        assert!(!m("a%b%c", "aXbYbZ"));
+        assert!(m("%ab", "aab"));
+        assert!(m("my\\_t", "my_t"));
+        assert!(!m("my\\_t", "myxt"));
+        assert!(m("100\\%", "100%"));
+        assert!(!m("100\\%", "1000"));
+        assert!(m("a\\", "a\\"));
+        assert!(!m("ABC", "abc"));
+        assert!(like_match("ABC%", "abcd", Some('\\'), true));
+        // Many `%` against a long miss finishes at once instead of exploring
+        // every split (the recursive matcher took exponential time here).
+        let text = "a".repeat(2000);
+        assert!(!m(&"%a".repeat(40).chars().chain("b".chars()).collect::<String>(), &text));
     }
 }

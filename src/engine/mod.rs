@@ -18,6 +18,8 @@
 //! - [`statement`], [`settings`]: statement kinds of plain DataFusion SQL,
 //!   session properties.
 //! - [`functions`]: Flink's built-in functions DataFusion lacks.
+//! - [`metadata`]: JDBC-style metadata result sets (tables, columns, keys,
+//!   types, functions) for the Kyuubi API.
 //! - [`errors`], [`results`], [`complete`]: error mapping, small results,
 //!   completion.
 
@@ -31,6 +33,7 @@ pub mod dml;
 pub mod errors;
 pub mod functions;
 pub mod materialized;
+pub mod metadata;
 pub mod query;
 pub mod results;
 pub mod script;

@@ -13,6 +13,10 @@
 //! Both writers are columnar: they build one encoder per column up front (the
 //! downcast happens once per batch, not once per value) and then walk the rows,
 //! appending bytes to a caller-owned buffer without allocating per value.
+//!
+//! For Hive / JDBC clients (the Kyuubi API), [`hive_type`] describes the
+//! same Arrow types (TTypeId names, TYPE_NAME text, `java.sql.Types` codes)
+//! and [`write_hive_rows`] writes rows as Thrift value unions.
 
 mod arrays;
 mod float;
