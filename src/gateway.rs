@@ -208,15 +208,23 @@ impl Gateway {
 
     /// Submit a statement; returns its operation handle at once.
     pub fn submit(&self, user: &User, session: Uuid, submission: Submission) -> Result<Uuid> {
-        let options = StatementOptions { config: submission.config, configure_only: false };
+        let options = StatementOptions { config: submission.config, ..StatementOptions::default() };
         let op = self.session(user, session)?.submit(submission.statement, submission.timeout, options)?;
         Ok(op.handle)
+    }
+
+    /// Answer a metadata request (catalogs, tables, columns, ...) as an
+    /// operation of the session, in order with its statements.
+    pub fn submit_metadata(&self, user: &User, session: Uuid, request: crate::engine::metadata::MetadataRequest) -> Result<Uuid> {
+        let statement = request.describe();
+        let options = StatementOptions { metadata: Some(request), ..StatementOptions::default() };
+        Ok(self.session(user, session)?.submit(statement, None, options)?.handle)
     }
 
     /// Run a session-configuring statement (SET, RESET, DDL, USE) to completion.
     pub async fn configure_session(&self, user: &User, session: Uuid, statement: String, timeout: Option<Duration>) -> Result<()> {
         let session = self.session(user, session)?;
-        let options = StatementOptions { config: BTreeMap::new(), configure_only: true };
+        let options = StatementOptions { configure_only: true, ..StatementOptions::default() };
         let op = session.submit(statement, timeout, options)?;
         op.done_token().cancelled().await;
         let outcome = op.fetchable_result().map(|_| ());

@@ -273,3 +273,64 @@ async fn hive_type_names_and_value_unions_for_every_type() {
         assert_eq!(columns[7]["scale"], 2);
     }
 }
+
+/// Run a metadata operation and read its whole result as (column names, rows of values).
+async fn metadata(server: &TestServer, s: &str, kind: &str, body: Value) -> (Vec<String>, Vec<Vec<Value>>) {
+    let a = server.k(Method::POST, &format!("/sessions/{s}/operations/{kind}"), Some(body), None).await;
+    assert_eq!(a.status, StatusCode::OK, "{kind}: {}", a.text);
+    let op = a.json["identifier"].as_str().unwrap().to_string();
+    server.k_wait(None, &op, &["FINISHED"]).await;
+    let meta = server.k(Method::GET, &format!("/operations/{op}/resultsetmetadata"), None, None).await;
+    let names = meta.json["columns"].as_array().unwrap().iter().map(|c| c["columnName"].as_str().unwrap().to_string()).collect();
+    (names, server.k_values(None, &op, "maxrows=1000").await)
+}
+
+#[tokio::test]
+async fn metadata_operations_answer_jdbc_result_sets() {
+    let server = start_server().await;
+    let s = server.k_session(None, json!({})).await;
+    server.k_run(None, &s, "CREATE TABLE orders (id INT NOT NULL, item STRING, price DECIMAL(10, 2), PRIMARY KEY (id) NOT ENFORCED) WITH ('connector' = 'datagen', 'number-of-rows' = '3')").await;
+    server.k_run(None, &s, "CREATE VIEW cheap AS SELECT id FROM orders WHERE price < 10").await;
+
+    let (names, rows) = metadata(&server, &s, "catalogs", json!({})).await;
+    assert_eq!(names, vec!["TABLE_CAT"]);
+    assert!(rows.contains(&vec![json!("default_catalog")]), "{rows:?}");
+    let (names, rows) = metadata(&server, &s, "tableTypes", json!({})).await;
+    assert_eq!((names, rows), (vec!["TABLE_TYPE".to_string()], vec![vec![json!("TABLE")], vec![json!("VIEW")]]));
+
+    let (names, rows) = metadata(&server, &s, "tables", json!({"catalogName": "default_catalog", "schemaName": "default%", "tableName": "%"})).await;
+    assert_eq!(&names[..4], ["TABLE_CAT", "TABLE_SCHEM", "TABLE_NAME", "TABLE_TYPE"]);
+    let found: Vec<(Value, Value)> = rows.iter().map(|r| (r[2].clone(), r[3].clone())).collect();
+    assert_eq!(found, vec![(json!("orders"), json!("TABLE")), (json!("cheap"), json!("VIEW"))]);
+    let (_, views) = metadata(&server, &s, "tables", json!({"tableName": "ch_ap", "tableTypes": ["VIEW"]})).await;
+    assert_eq!(views.len(), 1);
+    let (_, none) = metadata(&server, &s, "tables", json!({"catalogName": "no_such_catalog"})).await;
+    assert!(none.is_empty());
+
+    let (names, rows) = metadata(&server, &s, "columns", json!({"tableName": "orders"})).await;
+    let at = |name: &str| names.iter().position(|n| n == name).unwrap();
+    assert_eq!(names.len(), 23);
+    let columns: Vec<(Value, Value, Value, Value, Value)> =
+        rows.iter().map(|r| (r[at("COLUMN_NAME")].clone(), r[at("DATA_TYPE")].clone(), r[at("TYPE_NAME")].clone(), r[at("ORDINAL_POSITION")].clone(), r[at("IS_NULLABLE")].clone())).collect();
+    assert_eq!(
+        columns,
+        vec![
+            (json!("id"), json!(4), json!("INT"), json!(1), json!("NO")),
+            (json!("item"), json!(12), json!("STRING"), json!(2), json!("YES")),
+            (json!("price"), json!(3), json!("DECIMAL(10,2)"), json!(3), json!("YES")),
+        ]
+    );
+    let (names, rows) = metadata(&server, &s, "primaryKeys", json!({"tableName": "orders"})).await;
+    assert_eq!(names[3], "COLUMN_NAME");
+    assert_eq!(rows.len(), 1);
+    assert_eq!((rows[0][3].clone(), rows[0][4].clone()), (json!("id"), json!(1)));
+    let (_, cross) = metadata(&server, &s, "crossReference", json!({"primaryTable": "orders", "foreignTable": "cheap"})).await;
+    assert!(cross.is_empty());
+    let (_, functions) = metadata(&server, &s, "functions", json!({"functionName": "MOD"})).await;
+    assert!(functions.iter().any(|r| r[2] == "MOD"), "{functions:?}");
+    let (names, types) = metadata(&server, &s, "typeInfo", json!({})).await;
+    assert_eq!(names.len(), 18);
+    assert!(types.iter().any(|r| r[0] == "BIGINT" && r[1] == -5), "{types:?}");
+    let missing = server.k(Method::POST, &format!("/sessions/{s}/operations/primaryKeys"), Some(json!({})), None).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+}

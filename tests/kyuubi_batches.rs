@@ -150,7 +150,7 @@ async fn batch_ids_listing_and_refusals() {
     for (body, needle) in [
         (json!({"batchType": "SPARK", "resource": resource, "className": "Main"}), "SPARK is not in the supported batch types"),
         (json!({"batchType": "SQL"}), "needs a resource"),
-        (json!({"batchType": "SQL", "resource": "/etc/passwd"}), "data root"),
+        (json!({"batchType": "SQL", "resource": "/etc/passwd"}), "outside the data directories"),
         (json!({"batchType": "SQL", "resource": resource, "conf": {"kyuubi.batch.id": "nope"}}), "kyuubi.batch.id"),
     ] {
         let a = server.k(Method::POST, "/batches", Some(body.clone()), Some(&alice)).await;

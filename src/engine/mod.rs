@@ -94,6 +94,9 @@ pub struct StatementOptions {
     /// Only session-configuring statements are allowed (SET, RESET, DDL, USE):
     /// queries and DML are refused before they run.
     pub configure_only: bool,
+    /// Not a statement but a metadata request (the statement text only
+    /// describes it): answered from the catalog as a result set.
+    pub metadata: Option<metadata::MetadataRequest>,
 }
 
 /// What every session's engine shares with the others.
@@ -191,6 +194,16 @@ impl SessionEngine {
 
     /// Parse, plan and establish one statement.
     pub async fn execute(&self, sql: &str, options: &StatementOptions) -> Result<Prepared> {
+        if let Some(request) = &options.metadata {
+            let batch = self.metadata(request).await?;
+            return Ok(Prepared {
+                schema: batch.schema(),
+                shape: ResultShape { is_query: true, has_content: true, job_id: None },
+                rows: PreparedRows::Materialized(vec![Rows::inserts(batch)]),
+                kind: "metadata",
+                log: None,
+            });
+        }
         let statement = dialect::parse(sql)?;
         if options.configure_only && !configures_session(&statement) {
             return Err(GatewayError::Sql(format!(

@@ -8,6 +8,7 @@
 //! - [`handlers`]: sessions and operations; [`batches`]: SQL batches;
 //!   [`admin`]: the admin routes.
 //! - [`filters`]: handles, paging parameters, the admin check.
+//! - [`metadata`]: catalogs, tables, columns, ... as operations.
 //! - [`rows`], [`info`]: result sets and GetInfo values.
 //! - [`rejection`]: every failure as `{"message": ...}` with Kyuubi's status.
 
@@ -16,6 +17,7 @@ pub mod batches;
 pub mod filters;
 pub mod handlers;
 pub mod info;
+pub mod metadata;
 pub mod model;
 pub mod rejection;
 pub mod rows;
@@ -73,6 +75,17 @@ pub fn routes(ctx: Arc<Context>, max_body: u64) -> BoxedFilter<(Response,)> {
     let operations = session().and(path("operations")).and(end()).and(get()).and(user.clone()).and_then(h::session_operations);
     let statement = session().and(path!("operations" / "statement")).and(post()).and(user.clone())
         .and(json_body::<StatementRequest>(max_body, "StatementRequest")).and_then(h::execute_statement);
+    let meta = move |kind: &'static str| session().and(path("operations")).and(path(kind)).and(end()).and(post());
+    let type_info = meta("typeInfo").and(user.clone()).and_then(metadata::type_info);
+    let catalogs = meta("catalogs").and(user.clone()).and_then(metadata::catalogs);
+    let table_types = meta("tableTypes").and(user.clone()).and_then(metadata::table_types);
+    let schemas = meta("schemas").and(user.clone()).and(json_body::<GetSchemasRequest>(max_body, "GetSchemasRequest")).and_then(metadata::get_schemas);
+    let tables = meta("tables").and(user.clone()).and(json_body::<GetTablesRequest>(max_body, "GetTablesRequest")).and_then(metadata::get_tables);
+    let columns = meta("columns").and(user.clone()).and(json_body::<GetColumnsRequest>(max_body, "GetColumnsRequest")).and_then(metadata::get_columns);
+    let functions = meta("functions").and(user.clone()).and(json_body::<GetFunctionsRequest>(max_body, "GetFunctionsRequest")).and_then(metadata::get_functions);
+    let keys = meta("primaryKeys").and(user.clone()).and(json_body::<GetPrimaryKeysRequest>(max_body, "GetPrimaryKeysRequest")).and_then(metadata::get_primary_keys);
+    let cross = meta("crossReference").and(user.clone())
+        .and(json_body::<GetCrossReferenceRequest>(max_body, "GetCrossReferenceRequest")).and_then(metadata::get_cross_reference);
     let event = operation().and(path("event")).and(end()).and(get()).and(user.clone()).and_then(h::operation_event);
     let action = operation().and(end()).and(put()).and(user.clone())
         .and(json_body::<OpActionRequest>(max_body, "OpActionRequest")).and_then(h::operation_action);
@@ -97,11 +110,13 @@ pub fn routes(ctx: Arc<Context>, max_body: u64) -> BoxedFilter<(Response,)> {
     // Grouped and boxed: one flat chain of this many filters is a type too deep to compile.
     let sessions = list.or(open).unify().or(count).unify().or(pool).unify().or(get_session).unify().or(close_session).unify()
         .or(info).unify().or(operations).unify().or(statement).unify().boxed();
+    let metadata_ops = type_info.or(catalogs).unify().or(table_types).unify().or(schemas).unify().or(tables).unify().or(columns).unify()
+        .or(functions).unify().or(keys).unify().or(cross).unify().boxed();
     let operations = event.or(action).unify().or(metadata).unify().or(log).unify().or(rowset).unify().boxed();
     let batches = submit_batch.or(list_batches).unify().or(get_batch).unify().or(batch_log).unify().or(kill_batch).unify().boxed();
     let admin = refresh.or(admin_sessions).unify().or(admin_close_session).unify().or(admin_operations).unify()
         .or(admin_close_operation).unify().or(engines).unify().or(servers).unify().or(batch_count).unify().boxed();
-    let api = ping.or(version).unify().or(sessions).unify().or(operations).unify().or(batches).unify().or(admin).unify();
+    let api = ping.or(version).unify().or(sessions).unify().or(metadata_ops).unify().or(operations).unify().or(batches).unify().or(admin).unify();
     // Everything under /api/v1 is answered here, failures included.
     path!("api" / "v1" / ..).and(api.recover(rejection::recover).unify()).boxed()
 }
