@@ -8,7 +8,7 @@ use utoipa::openapi::{RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use crate::api::flink::{handlers, model};
-use crate::api::kyuubi::{admin as kyuubi_admin, batches as kyuubi_batches, handlers as kyuubi, model as kyuubi_model};
+use crate::api::kyuubi::{admin as kyuubi_admin, batches as kyuubi_batches, handlers as kyuubi, metadata as kyuubi_metadata, model as kyuubi_model};
 use crate::format::{LogicalType, LogicalTypeField};
 
 /// The gateway's API description.
@@ -39,6 +39,9 @@ an unknown method 405).",
         kyuubi_admin::close_operation, kyuubi_admin::list_engines, kyuubi_admin::list_servers,
         kyuubi_batches::submit, kyuubi_batches::list, kyuubi_batches::get, kyuubi_batches::local_log, kyuubi_batches::kill,
         kyuubi_batches::count,
+        kyuubi_metadata::type_info, kyuubi_metadata::catalogs, kyuubi_metadata::table_types, kyuubi_metadata::get_schemas,
+        kyuubi_metadata::get_tables, kyuubi_metadata::get_columns, kyuubi_metadata::get_functions, kyuubi_metadata::get_primary_keys,
+        kyuubi_metadata::get_cross_reference,
     ),
     components(schemas(
         model::ApiVersionsResponse, model::InfoResponse, model::OpenSessionRequest, model::OpenSessionResponse,
@@ -54,9 +57,11 @@ an unknown method 405).",
         kyuubi_model::OperationData, kyuubi_model::OpActionRequest, kyuubi_model::ColumnDesc, kyuubi_model::ResultSetMetaData,
         kyuubi_model::OperationLog, kyuubi_model::Field, kyuubi_model::Row, kyuubi_model::ResultRowSet, kyuubi_model::Engine,
         kyuubi_model::ServerData, kyuubi_model::BatchRequest, kyuubi_model::Batch, kyuubi_model::GetBatchesResponse,
-        kyuubi_model::CloseBatchResponse, kyuubi_model::Count,
+        kyuubi_model::CloseBatchResponse, kyuubi_model::Count, kyuubi_model::GetSchemasRequest, kyuubi_model::GetTablesRequest,
+        kyuubi_model::GetColumnsRequest, kyuubi_model::GetFunctionsRequest, kyuubi_model::GetPrimaryKeysRequest,
+        kyuubi_model::GetCrossReferenceRequest,
     )),
-    modifiers(&Authentication),
+    modifiers(&Authentication, &ProtocolOperationIds),
     tags(
         (name = "info", description = "Versions and product"),
         (name = "sessions", description = "Sessions and their properties"),
@@ -104,6 +109,29 @@ impl Modify for Authentication {
                 } else {
                     operation.responses.responses.insert("401".into(), error("Missing, unusable, expired or wrong credentials (with `WWW-Authenticate`)", "ErrorResponse"));
                     operation.responses.responses.insert("403".into(), error("Impersonation refused", "ErrorResponse"));
+                }
+            }
+        }
+    }
+}
+
+/// Operation ids are unique across the spec (OpenAPI requires it, and
+/// generated clients name their functions by them), while handlers of
+/// different protocols share plain names (`open_session`, ...): every id of
+/// a protocol other than Flink's takes its first tag as a prefix
+/// (`kyuubi_open_session`, `kyuubi_admin_list_sessions`).
+struct ProtocolOperationIds;
+
+impl Modify for ProtocolOperationIds {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            if !path.starts_with("/api/") {
+                continue;
+            }
+            for operation in [&mut item.get, &mut item.post, &mut item.put, &mut item.delete].into_iter().flatten() {
+                let tag = operation.tags.as_ref().and_then(|t| t.first()).map(|t| t.replace('-', "_"));
+                if let (Some(tag), Some(id)) = (tag, operation.operation_id.as_mut()) {
+                    *id = format!("{tag}_{id}");
                 }
             }
         }

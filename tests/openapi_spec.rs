@@ -48,3 +48,20 @@ async fn spec_is_served_and_describes_every_route() {
     assert!(fetch.get("isQueryResult").is_some() && fetch.get("queryResult").is_none());
     assert!(fetch.get("jobID").is_some());
 }
+
+#[test]
+fn operation_ids_are_unique_across_protocols() {
+    let spec: serde_json::Value = serde_json::from_str(&sluicegate::openapi::spec_json()).unwrap();
+    let mut seen = std::collections::BTreeMap::new();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let id = operation["operationId"].as_str().unwrap_or_else(|| panic!("{method} {path} has no operationId"));
+            if let Some(earlier) = seen.insert(id.to_string(), format!("{method} {path}")) {
+                panic!("operationId {id} names both {earlier} and {method} {path}");
+            }
+        }
+    }
+    assert_eq!(seen["kyuubi_open_session"], "post /api/v1/sessions");
+    assert_eq!(seen["kyuubi_admin_list_sessions"], "get /api/v1/admin/sessions");
+    assert_eq!(seen["open_session"], "post /sessions");
+}

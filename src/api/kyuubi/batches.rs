@@ -118,7 +118,7 @@ pub fn body(ctx: &Context, batch: &Batch, duplicated: bool) -> BatchBody {
     }
 }
 
-#[utoipa::path(post, path = "/api/v1/batches", tag = "kyuubi",
+#[utoipa::path(post, path = "/api/v1/batches", tag = "kyuubi", operation_id = "submit_batch",
     request_body(content = BatchRequest, description = "JSON, or multipart/form-data with a `batchRequest` JSON part and a `resourceFile` script", content_type = "application/json"),
     responses((status = 200, description = "The batch (an existing one when `kyuubi.batch.id` was taken)", body = BatchBody),
         (status = 400, description = "Not a SQL batch, no resource, an unreadable resource, a script that does not parse, a bad kyuubi.batch.id", body = KyuubiError),
@@ -145,7 +145,7 @@ fn number(query: &HashMap<String, String>, key: &str, default: u64) -> Result<u6
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/batches", tag = "kyuubi",
+#[utoipa::path(get, path = "/api/v1/batches", tag = "kyuubi", operation_id = "list_batches",
     params(("batchType" = Option<String>, Query, description = "Type, any case"), ("batchState" = Option<String>, Query, description = "PENDING, RUNNING, FINISHED, ERROR or CANCELED"),
         ("batchUser" = Option<String>, Query, description = "Owner"), ("batchName" = Option<String>, Query, description = "Name"),
         ("createTime" = Option<u64>, Query, description = "Submitted at or after (epoch ms)"), ("endTime" = Option<u64>, Query, description = "Ended at or before (epoch ms); 0 = no bound"),
@@ -186,7 +186,7 @@ pub async fn list(query: HashMap<String, String>, ctx: Arc<Context>, user: User)
     Ok(json_ok(&GetBatchesResponse { from, total: page.len(), batches: page }))
 }
 
-#[utoipa::path(get, path = "/api/v1/batches/{batchId}", tag = "kyuubi",
+#[utoipa::path(get, path = "/api/v1/batches/{batchId}", tag = "kyuubi", operation_id = "get_batch",
     params(("batchId" = String, Path, description = "Batch UUID")),
     responses((status = 200, description = "The batch", body = BatchBody), (status = 404, description = "Invalid batchId", body = KyuubiError)))]
 /// `GET /api/v1/batches/{batchId}`.
@@ -195,7 +195,7 @@ pub async fn get(id: Uuid, ctx: Arc<Context>, user: User) -> Reply {
     Ok(json_ok(&body(&ctx, &batch, false)))
 }
 
-#[utoipa::path(get, path = "/api/v1/batches/{batchId}/localLog", tag = "kyuubi",
+#[utoipa::path(get, path = "/api/v1/batches/{batchId}/localLog", tag = "kyuubi", operation_id = "batch_local_log",
     params(("batchId" = String, Path, description = "Batch UUID"), ("from" = Option<i64>, Query, description = "Line offset; -1 (default) continues where the last read stopped"),
         ("size" = Option<usize>, Query, description = "Most lines (default 100)")),
     responses((status = 200, description = "Log lines", body = OperationLog), (status = 400, description = "Bad from or size", body = KyuubiError),
@@ -213,7 +213,7 @@ pub async fn local_log(id: Uuid, query: HashMap<String, String>, ctx: Arc<Contex
     Ok(json_ok(&OperationLog { row_count: lines.len(), log_row_set: lines }))
 }
 
-#[utoipa::path(delete, path = "/api/v1/batches/{batchId}", tag = "kyuubi",
+#[utoipa::path(delete, path = "/api/v1/batches/{batchId}", tag = "kyuubi", operation_id = "kill_batch",
     params(("batchId" = String, Path, description = "Batch UUID"), ("hive.server2.proxy.user" = Option<String>, Query, description = "Act as this user")),
     responses((status = 200, description = "Stopped, or already ended (success false)", body = CloseBatchResponse),
         (status = 404, description = "Invalid batchId", body = KyuubiError)))]
@@ -227,7 +227,7 @@ pub async fn kill(id: Uuid, query: HashMap<String, String>, ctx: Arc<Context>, u
     Ok(json_ok(&CloseBatchResponse { success: kill.success, msg: kill.message }))
 }
 
-#[utoipa::path(get, path = "/api/v1/admin/batch/count", tag = "kyuubi-admin",
+#[utoipa::path(get, path = "/api/v1/admin/batch/count", tag = "kyuubi-admin", operation_id = "batch_count",
     params(("batchType" = Option<String>, Query, description = "Type"), ("batchUser" = Option<String>, Query, description = "Owner"), ("batchState" = Option<String>, Query, description = "State")),
     responses((status = 200, description = "Matching batches", body = Count)))]
 /// `GET /api/v1/admin/batch/count`.

@@ -378,8 +378,18 @@ pub struct Field {
     /// protocol V6 and later).
     pub data_type: String,
     /// The value: a JSON boolean, integer, number or string; `null` for SQL NULL.
-    #[schema(value_type = Object, nullable)]
+    #[schema(schema_with = scalar_value)]
     pub value: serde_json::Value,
+}
+
+/// A field's value as sent: a boolean, integer, number, string or null
+/// (never an object or array: nested values travel as text).
+fn scalar_value() -> utoipa::openapi::Object {
+    use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+    ObjectBuilder::new()
+        .schema_type(SchemaType::Array(vec![Type::Boolean, Type::Integer, Type::Number, Type::String, Type::Null]))
+        .description(Some("The value: a JSON boolean, integer, number or string; `null` for SQL NULL."))
+        .build()
 }
 
 /// One row.
