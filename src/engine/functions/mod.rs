@@ -2,16 +2,18 @@
 //! types and NULL rules, registered in every session's context.
 //!
 //! DataFusion already offers many of Flink's functions under the same name
-//! and with the same result (`ABS`, `UPPER`, `SHA256`, ...); those are left
+//! and with the same result (`ABS`, `UPPER`, `CONCAT`, ...); those are left
 //! as they are. This module adds what Flink has and DataFusion lacks or
 //! spells differently, and replaces the few where the same name means
 //! something else (`LOG(x)` is the natural logarithm in Flink, base 10 in
-//! DataFusion):
+//! DataFusion; `SHA256` a hex string in Flink, bytes in DataFusion):
 //!
 //! - [`math`]: `MOD`, `LOG`, `E`, `BIN`, `RAND_INTEGER`, and the aliases
 //!   `CEILING`, `SIGN`, `TRUNCATE`;
 //! - [`string`]: `IS_ALPHA`, `IS_DIGIT`, `IS_DECIMAL`, `LOCATE`,
 //!   `SPLIT_INDEX`, `TO_BASE64`, `FROM_BASE64`, `REGEXP`, `REGEXP_EXTRACT`;
+//! - [`hashing`]: `MD5`, `SHA1`, `SHA224`, `SHA256`, `SHA384`, `SHA512`,
+//!   `SHA2`;
 //! - [`conditional`]: `IF`;
 //! - [`clock`]: `CURRENT_TIMESTAMP`, `NOW`, `CURRENT_ROW_TIMESTAMP`,
 //!   `LOCALTIMESTAMP`, `CURRENT_DATE`, `CURRENT_TIME`, `LOCALTIME`;
@@ -23,11 +25,14 @@
 
 mod clock;
 mod conditional;
+mod hashing;
 mod math;
 mod string;
 mod time_units;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_hashing;
 
 use std::sync::Arc;
 
@@ -41,14 +46,20 @@ use datafusion::logical_expr::{ColumnarValue, ScalarUDF};
 /// Register Flink's functions in `ctx` (after DataFusion's own, so a Flink
 /// meaning replaces a DataFusion one of the same name).
 pub fn register(ctx: &SessionContext) {
-    for function in math::all().into_iter().chain(string::all()).chain(conditional::all()).chain(time_units::all()).chain(clock::all()) {
+    for function in all() {
         ctx.register_udf(function);
     }
 }
 
+/// Every function of this module.
+fn all() -> Vec<ScalarUDF> {
+    let files = [math::all, string::all, conditional::all, time_units::all, clock::all, hashing::all];
+    files.into_iter().flat_map(|file| file()).collect()
+}
+
 /// The names this module adds, lower case, for tests and listings.
 pub fn names() -> Vec<String> {
-    math::all().into_iter().chain(string::all()).chain(conditional::all()).chain(time_units::all()).chain(clock::all()).flat_map(|f| {
+    all().into_iter().flat_map(|f| {
         let mut names = vec![f.name().to_string()];
         names.extend(f.aliases().iter().cloned());
         names
