@@ -8,12 +8,17 @@
 //! something else (`LOG(x)` is the natural logarithm in Flink, base 10 in
 //! DataFusion; `SHA256` a hex string in Flink, bytes in DataFusion):
 //!
-//! - [`math`]: `MOD`, `LOG`, `E`, `BIN`, `RAND_INTEGER`, and the aliases
-//!   `CEILING`, `SIGN`, `TRUNCATE`;
+//! - [`math`]: `MOD`, `LOG`, `E`, `BIN`, `RAND`, `RAND_INTEGER`, and the
+//!   aliases `CEILING`, `SIGN`, `TRUNCATE`;
 //! - [`string`]: `IS_ALPHA`, `IS_DIGIT`, `IS_DECIMAL`, `LOCATE`,
-//!   `SPLIT_INDEX`, `TO_BASE64`, `FROM_BASE64`, `REGEXP`, `REGEXP_EXTRACT`;
+//!   `SPLIT_INDEX`, `TO_BASE64`, `FROM_BASE64`, `REGEXP`, `REGEXP_EXTRACT`,
+//!   `LEFT`, `RIGHT`;
 //! - [`hashing`]: `MD5`, `SHA1`, `SHA224`, `SHA256`, `SHA384`, `SHA512`,
 //!   `SHA2`;
+//! - [`encoding`]: `HEX`, `UNHEX`, `ENCODE`, `DECODE`;
+//! - [`url`]: `URL_ENCODE`, `URL_DECODE`, `PARSE_URL`;
+//! - [`collections`]: `CARDINALITY`, `ELT`, `STR_TO_MAP`;
+//! - [`printf`]: `PRINTF`;
 //! - [`conditional`]: `IF`;
 //! - [`clock`]: `CURRENT_TIMESTAMP`, `NOW`, `CURRENT_ROW_TIMESTAMP`,
 //!   `LOCALTIMESTAMP`, `CURRENT_DATE`, `CURRENT_TIME`, `LOCALTIME`;
@@ -24,15 +29,21 @@
 //! row through `ScalarValue`, since they sit on the paging hot path.
 
 mod clock;
+mod collections;
 mod conditional;
+mod encoding;
 mod hashing;
 mod math;
+mod printf;
 mod string;
 mod time_units;
+mod url;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod tests_hashing;
+#[cfg(test)]
+mod tests_strings;
 
 use std::sync::Arc;
 
@@ -53,7 +64,7 @@ pub fn register(ctx: &SessionContext) {
 
 /// Every function of this module.
 fn all() -> Vec<ScalarUDF> {
-    let files = [math::all, string::all, conditional::all, time_units::all, clock::all, hashing::all];
+    let files = [math::all, string::all, conditional::all, time_units::all, clock::all, hashing::all, encoding::all, url::all, collections::all, printf::all];
     files.into_iter().flat_map(|file| file()).collect()
 }
 
