@@ -19,6 +19,9 @@
 //! - [`url`]: `URL_ENCODE`, `URL_DECODE`, `PARSE_URL`;
 //! - [`collections`]: `CARDINALITY`, `ELT`, `STR_TO_MAP`;
 //! - [`printf`]: `PRINTF`;
+//! - [`calendar`]: `YEAR`, `QUARTER`, `MONTH`, `WEEK`, `DAYOFYEAR`,
+//!   `DAYOFMONTH`, `DAYOFWEEK`, `HOUR`, `MINUTE`, `SECOND`, and
+//!   `TIMESTAMPADD`/`TIMESTAMPDIFF` (as rewritten by the dialect layer);
 //! - [`conditional`]: `IF`;
 //! - [`clock`]: `CURRENT_TIMESTAMP`, `NOW`, `CURRENT_ROW_TIMESTAMP`,
 //!   `LOCALTIMESTAMP`, `CURRENT_DATE`, `CURRENT_TIME`, `LOCALTIME`;
@@ -28,6 +31,7 @@
 //! Every function works on whole arrays (a batch at a time), never row by
 //! row through `ScalarValue`, since they sit on the paging hot path.
 
+mod calendar;
 mod clock;
 mod collections;
 mod conditional;
@@ -41,6 +45,8 @@ mod url;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_calendar;
+#[cfg(test)]
 mod tests_hashing;
 #[cfg(test)]
 mod tests_strings;
@@ -49,7 +55,9 @@ use std::sync::Arc;
 
 use datafusion::arrow::array::ArrayRef;
 use datafusion::arrow::datatypes::DataType;
-use datafusion::common::plan_err;
+use datafusion::arrow::array::timezone::Tz;
+use datafusion::common::config::ConfigOptions;
+use datafusion::common::{exec_err, plan_err};
 use datafusion::error::Result as DfResult;
 use datafusion::execution::context::SessionContext;
 use datafusion::logical_expr::{ColumnarValue, ScalarUDF};
@@ -64,7 +72,7 @@ pub fn register(ctx: &SessionContext) {
 
 /// Every function of this module.
 fn all() -> Vec<ScalarUDF> {
-    let files = [math::all, string::all, conditional::all, time_units::all, clock::all, hashing::all, encoding::all, url::all, collections::all, printf::all];
+    let files = [math::all, string::all, conditional::all, time_units::all, clock::all, hashing::all, encoding::all, url::all, collections::all, printf::all, calendar::all];
     files.into_iter().flat_map(|file| file()).collect()
 }
 
@@ -101,6 +109,24 @@ fn check_count(name: &str, got: usize, counts: std::ops::RangeInclusive<usize>) 
     }
     let wanted = if counts.start() == counts.end() { counts.start().to_string() } else { format!("{} to {}", counts.start(), counts.end()) };
     plan_err!("Invalid number of arguments to function '{}'. Was expecting {wanted} arguments", name.to_uppercase())
+}
+
+/// The session time zone of a call.
+struct SessionZone {
+    /// Its name as the session gave it, the label instants are read in.
+    name: Arc<str>,
+    /// The zone itself, to turn instants into wall-clock time.
+    tz: Tz,
+}
+
+/// The session time zone in `config` (DataFusion's `execution.time_zone`,
+/// UTC when unset), for the function `name`'s error message.
+fn session_zone(name: &str, config: &ConfigOptions) -> DfResult<SessionZone> {
+    let zone = config.execution.time_zone.clone().filter(|z| !z.trim().is_empty()).unwrap_or_else(|| "+00:00".into());
+    match zone.parse::<Tz>() {
+        Ok(tz) => Ok(SessionZone { name: zone.into(), tz }),
+        Err(e) => exec_err!("{}: time zone '{zone}': {e}", name.to_uppercase()),
+    }
 }
 
 /// Whether `t` is an integer type.
