@@ -22,6 +22,8 @@
 //! - [`calendar`]: `YEAR`, `QUARTER`, `MONTH`, `WEEK`, `DAYOFYEAR`,
 //!   `DAYOFMONTH`, `DAYOFWEEK`, `HOUR`, `MINUTE`, `SECOND`, and
 //!   `TIMESTAMPADD`/`TIMESTAMPDIFF` (as rewritten by the dialect layer);
+//! - [`json`] (with [`json_values`]): `IS JSON`, `JSON_EXISTS`,
+//!   `JSON_VALUE`, `JSON_QUERY`, `JSON_STRING`, `JSON_OBJECT`, `JSON_ARRAY`;
 //! - [`conditional`]: `IF`;
 //! - [`clock`]: `CURRENT_TIMESTAMP`, `NOW`, `CURRENT_ROW_TIMESTAMP`,
 //!   `LOCALTIMESTAMP`, `CURRENT_DATE`, `CURRENT_TIME`, `LOCALTIME`;
@@ -37,6 +39,8 @@ mod collections;
 mod conditional;
 mod encoding;
 mod hashing;
+mod json;
+mod json_values;
 mod math;
 mod printf;
 mod string;
@@ -48,6 +52,8 @@ mod tests;
 mod tests_calendar;
 #[cfg(test)]
 mod tests_hashing;
+#[cfg(test)]
+mod tests_json;
 #[cfg(test)]
 mod tests_strings;
 
@@ -72,7 +78,7 @@ pub fn register(ctx: &SessionContext) {
 
 /// Every function of this module.
 fn all() -> Vec<ScalarUDF> {
-    let files = [math::all, string::all, conditional::all, time_units::all, clock::all, hashing::all, encoding::all, url::all, collections::all, printf::all, calendar::all];
+    let files = [math::all, string::all, conditional::all, time_units::all, clock::all, hashing::all, encoding::all, url::all, collections::all, printf::all, calendar::all, json::all];
     files.into_iter().flat_map(|file| file()).collect()
 }
 
