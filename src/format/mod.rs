@@ -19,7 +19,7 @@
 //! and [`write_hive_rows`] writes rows as Thrift value unions.
 
 mod arrays;
-mod float;
+pub(crate) mod float;
 pub mod hive;
 pub mod hive_types;
 mod json;

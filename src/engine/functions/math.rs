@@ -1,8 +1,12 @@
 //! Flink's arithmetic functions DataFusion lacks or means differently.
+//!
+//! `RAND([seed])` replaces DataFusion's `rand` (an alias of `random()`,
+//! which takes no seed): with a seed it is Java's `java.util.Random(seed)`
+//! read by `nextDouble()`, so a seeded sequence is the one Flink gives.
 
 use std::sync::Arc;
 
-use datafusion::arrow::array::{Array, ArrayRef, AsArray, Int32Array, StringArray};
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, Float64Array, Int32Array, StringArray};
 use datafusion::arrow::compute::kernels::numeric::rem;
 use datafusion::arrow::datatypes::{DataType, Float64Type, Int64Type};
 use datafusion::common::{ScalarValue, exec_err, plan_err};
@@ -24,6 +28,7 @@ pub(super) fn all() -> Vec<ScalarUDF> {
         udf("e", 0..=0, Volatility::Immutable),
         udf("bin", 1..=1, Volatility::Immutable),
         udf("rand_integer", 1..=2, Volatility::Volatile),
+        udf("rand", 0..=1, Volatility::Volatile),
         alias(math::ceil(), "ceiling"),
         alias(math::signum(), "sign"),
         alias(math::trunc(), "truncate"),
@@ -63,7 +68,7 @@ impl ScalarUDFImpl for Math {
                 Ok(vec![l, r])
             }
             "log" if arg_types.iter().all(numeric) => Ok(vec![DataType::Float64; arg_types.len()]),
-            "bin" | "rand_integer" if arg_types.iter().all(is_integer) => Ok(vec![DataType::Int64; arg_types.len()]),
+            "bin" | "rand_integer" | "rand" if arg_types.iter().all(is_integer) => Ok(vec![DataType::Int64; arg_types.len()]),
             "e" => Ok(vec![]),
             name => plan_err!(
                 "No match found for function signature {}({})",
@@ -84,6 +89,9 @@ impl ScalarUDFImpl for Math {
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> DfResult<ColumnarValue> {
         let rows = args.number_rows;
+        if self.name == "rand" && args.args.is_empty() {
+            return Ok(ColumnarValue::Array(rand(None, rows)));
+        }
         if self.name == "e" {
             return Ok(ColumnarValue::Scalar(ScalarValue::Float64(Some(std::f64::consts::E))));
         }
@@ -100,6 +108,7 @@ impl ScalarUDFImpl for Math {
             // Java's Long.toBinaryString: two's complement for negative numbers.
             ("bin", [n]) => Arc::new(n.as_primitive::<Int64Type>().iter().map(|v| v.map(|v| format!("{:b}", v as u64))).collect::<StringArray>()),
             ("rand_integer", args) => rand_integer(args, rows)?,
+            ("rand", args) => rand(args.first(), rows),
             (name, _) => return exec_err!("{name}: wrong arguments"),
         };
         Ok(ColumnarValue::Array(out))
@@ -146,4 +155,54 @@ fn mix(state: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)
+}
+
+/// `RAND([seed])`: doubles in `[0, 1)`. A seed (its first non-NULL value
+/// in the batch; NULL seeds give NULL) starts the sequence Flink's
+/// `new java.util.Random(seed)` gives, once per batch.
+fn rand(seed: Option<&ArrayRef>, rows: usize) -> ArrayRef {
+    let seeds = seed.map(|s| s.as_primitive::<Int64Type>());
+    let seed = match seeds {
+        Some(seeds) => match seeds.iter().flatten().next() {
+            Some(seed) => seed,
+            None => return Arc::new(Float64Array::new_null(rows)),
+        },
+        None => std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as i64).unwrap_or(0) ^ i64::from(std::process::id()) << 32,
+    };
+    let mut random = JavaRandom::new(seed);
+    let out = (0..rows).map(|i| {
+        let value = random.next_double();
+        (!seeds.is_some_and(|s| s.is_null(i))).then_some(value)
+    });
+    Arc::new(out.collect::<Float64Array>())
+}
+
+/// Java's `java.util.Random`: a 48-bit linear congruential generator.
+struct JavaRandom {
+    /// The generator's 48-bit state.
+    state: u64,
+}
+
+impl JavaRandom {
+    /// Java's multiplier and the mask of the 48 state bits.
+    const MULTIPLIER: u64 = 0x5_DEEC_E66D;
+    const MASK: u64 = (1 << 48) - 1;
+
+    /// `new Random(seed)`.
+    fn new(seed: i64) -> Self {
+        JavaRandom { state: (seed as u64 ^ Self::MULTIPLIER) & Self::MASK }
+    }
+
+    /// `next(bits)`: the top `bits` of the next state.
+    fn next(&mut self, bits: u32) -> u64 {
+        self.state = (self.state.wrapping_mul(Self::MULTIPLIER).wrapping_add(0xB)) & Self::MASK;
+        self.state >> (48 - bits)
+    }
+
+    /// `nextDouble()`: 53 random bits as a fraction of 2^53.
+    fn next_double(&mut self) -> f64 {
+        let high = self.next(26);
+        let low = self.next(27);
+        ((high << 27) + low) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
 }

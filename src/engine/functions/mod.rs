@@ -2,16 +2,28 @@
 //! types and NULL rules, registered in every session's context.
 //!
 //! DataFusion already offers many of Flink's functions under the same name
-//! and with the same result (`ABS`, `UPPER`, `SHA256`, ...); those are left
+//! and with the same result (`ABS`, `UPPER`, `CONCAT`, ...); those are left
 //! as they are. This module adds what Flink has and DataFusion lacks or
 //! spells differently, and replaces the few where the same name means
 //! something else (`LOG(x)` is the natural logarithm in Flink, base 10 in
-//! DataFusion):
+//! DataFusion; `SHA256` a hex string in Flink, bytes in DataFusion):
 //!
-//! - [`math`]: `MOD`, `LOG`, `E`, `BIN`, `RAND_INTEGER`, and the aliases
-//!   `CEILING`, `SIGN`, `TRUNCATE`;
+//! - [`math`]: `MOD`, `LOG`, `E`, `BIN`, `RAND`, `RAND_INTEGER`, and the
+//!   aliases `CEILING`, `SIGN`, `TRUNCATE`;
 //! - [`string`]: `IS_ALPHA`, `IS_DIGIT`, `IS_DECIMAL`, `LOCATE`,
-//!   `SPLIT_INDEX`, `TO_BASE64`, `FROM_BASE64`, `REGEXP`, `REGEXP_EXTRACT`;
+//!   `SPLIT_INDEX`, `TO_BASE64`, `FROM_BASE64`, `REGEXP`, `REGEXP_EXTRACT`,
+//!   `LEFT`, `RIGHT`;
+//! - [`hashing`]: `MD5`, `SHA1`, `SHA224`, `SHA256`, `SHA384`, `SHA512`,
+//!   `SHA2`;
+//! - [`encoding`]: `HEX`, `UNHEX`, `ENCODE`, `DECODE`;
+//! - [`url`]: `URL_ENCODE`, `URL_DECODE`, `PARSE_URL`;
+//! - [`collections`]: `CARDINALITY`, `ELT`, `STR_TO_MAP`;
+//! - [`printf`]: `PRINTF`;
+//! - [`calendar`]: `YEAR`, `QUARTER`, `MONTH`, `WEEK`, `DAYOFYEAR`,
+//!   `DAYOFMONTH`, `DAYOFWEEK`, `HOUR`, `MINUTE`, `SECOND`, and
+//!   `TIMESTAMPADD`/`TIMESTAMPDIFF` (as rewritten by the dialect layer);
+//! - [`json`] (with [`json_values`]): `IS JSON`, `JSON_EXISTS`,
+//!   `JSON_VALUE`, `JSON_QUERY`, `JSON_STRING`, `JSON_OBJECT`, `JSON_ARRAY`;
 //! - [`conditional`]: `IF`;
 //! - [`clock`]: `CURRENT_TIMESTAMP`, `NOW`, `CURRENT_ROW_TIMESTAMP`,
 //!   `LOCALTIMESTAMP`, `CURRENT_DATE`, `CURRENT_TIME`, `LOCALTIME`;
@@ -21,19 +33,37 @@
 //! Every function works on whole arrays (a batch at a time), never row by
 //! row through `ScalarValue`, since they sit on the paging hot path.
 
+mod calendar;
 mod clock;
+mod collections;
 mod conditional;
+mod encoding;
+mod hashing;
+mod json;
+mod json_values;
 mod math;
+mod printf;
 mod string;
 mod time_units;
+mod url;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_calendar;
+#[cfg(test)]
+mod tests_hashing;
+#[cfg(test)]
+mod tests_json;
+#[cfg(test)]
+mod tests_strings;
 
 use std::sync::Arc;
 
 use datafusion::arrow::array::ArrayRef;
 use datafusion::arrow::datatypes::DataType;
-use datafusion::common::plan_err;
+use datafusion::arrow::array::timezone::Tz;
+use datafusion::common::config::ConfigOptions;
+use datafusion::common::{exec_err, plan_err};
 use datafusion::error::Result as DfResult;
 use datafusion::execution::context::SessionContext;
 use datafusion::logical_expr::{ColumnarValue, ScalarUDF};
@@ -41,14 +71,20 @@ use datafusion::logical_expr::{ColumnarValue, ScalarUDF};
 /// Register Flink's functions in `ctx` (after DataFusion's own, so a Flink
 /// meaning replaces a DataFusion one of the same name).
 pub fn register(ctx: &SessionContext) {
-    for function in math::all().into_iter().chain(string::all()).chain(conditional::all()).chain(time_units::all()).chain(clock::all()) {
+    for function in all() {
         ctx.register_udf(function);
     }
 }
 
+/// Every function of this module.
+fn all() -> Vec<ScalarUDF> {
+    let files = [math::all, string::all, conditional::all, time_units::all, clock::all, hashing::all, encoding::all, url::all, collections::all, printf::all, calendar::all, json::all];
+    files.into_iter().flat_map(|file| file()).collect()
+}
+
 /// The names this module adds, lower case, for tests and listings.
 pub fn names() -> Vec<String> {
-    math::all().into_iter().chain(string::all()).chain(conditional::all()).chain(time_units::all()).chain(clock::all()).flat_map(|f| {
+    all().into_iter().flat_map(|f| {
         let mut names = vec![f.name().to_string()];
         names.extend(f.aliases().iter().cloned());
         names
@@ -79,6 +115,24 @@ fn check_count(name: &str, got: usize, counts: std::ops::RangeInclusive<usize>) 
     }
     let wanted = if counts.start() == counts.end() { counts.start().to_string() } else { format!("{} to {}", counts.start(), counts.end()) };
     plan_err!("Invalid number of arguments to function '{}'. Was expecting {wanted} arguments", name.to_uppercase())
+}
+
+/// The session time zone of a call.
+struct SessionZone {
+    /// Its name as the session gave it, the label instants are read in.
+    name: Arc<str>,
+    /// The zone itself, to turn instants into wall-clock time.
+    tz: Tz,
+}
+
+/// The session time zone in `config` (DataFusion's `execution.time_zone`,
+/// UTC when unset), for the function `name`'s error message.
+fn session_zone(name: &str, config: &ConfigOptions) -> DfResult<SessionZone> {
+    let zone = config.execution.time_zone.clone().filter(|z| !z.trim().is_empty()).unwrap_or_else(|| "+00:00".into());
+    match zone.parse::<Tz>() {
+        Ok(tz) => Ok(SessionZone { name: zone.into(), tz }),
+        Err(e) => exec_err!("{}: time zone '{zone}': {e}", name.to_uppercase()),
+    }
 }
 
 /// Whether `t` is an integer type.

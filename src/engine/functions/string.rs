@@ -1,9 +1,12 @@
 //! Flink's string functions DataFusion lacks or spells differently.
+//!
+//! `LEFT(s, n)` / `RIGHT(s, n)` replace DataFusion's, which read a negative
+//! `n` as "all but the last (first) |n| characters"; Flink answers ''.
 
 use std::sync::Arc;
 
 use base64::Engine as _;
-use datafusion::arrow::array::{Array, ArrayRef, AsArray, BooleanArray, Int32Array, StringArray};
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, BooleanArray, Int32Array, StringArray, StringBuilder};
 use datafusion::arrow::datatypes::{DataType, Int64Type};
 use datafusion::common::{exec_err, plan_err};
 use datafusion::error::Result as DfResult;
@@ -25,6 +28,8 @@ pub(super) fn all() -> Vec<ScalarUDF> {
         udf("to_base64", 1..=1),
         udf("from_base64", 1..=1),
         udf("regexp_extract", 2..=3),
+        udf("left", 2..=2),
+        udf("right", 2..=2),
         alias(datafusion::functions::regex::regexp_like(), "regexp"),
     ]
 }
@@ -56,6 +61,7 @@ impl ScalarUDFImpl for Text {
             "locate" if arg_types.len() == 3 => Some(2),
             "split_index" => Some(2),
             "regexp_extract" if arg_types.len() == 3 => Some(2),
+            "left" | "right" => Some(1),
             _ => None,
         };
         if let Some(i) = int_at {
@@ -91,6 +97,7 @@ impl ScalarUDFImpl for Text {
                 base64::engine::general_purpose::STANDARD.decode(s.trim()).ok().and_then(|b| String::from_utf8(b).ok())
             }),
             "regexp_extract" => regexp_extract(text(0), text(1), arrays.get(2))?,
+            "left" | "right" => edge(text(0), &arrays[1], self.name == "left"),
             name => return exec_err!("{name}: unknown string function"),
         };
         Ok(ColumnarValue::Array(out))
@@ -185,4 +192,26 @@ fn regexp_extract(strings: &StringArray, patterns: &StringArray, groups: Option<
         out.push(value);
     }
     Ok(Arc::new(StringArray::from(out)))
+}
+
+/// `LEFT(s, n)` / `RIGHT(s, n)`: the first (last) `n` characters of `s`,
+/// all of it when shorter, '' when `n` is negative; NULL when either is.
+fn edge(strings: &StringArray, counts: &ArrayRef, left: bool) -> ArrayRef {
+    let counts = counts.as_primitive::<Int64Type>();
+    let mut out = StringBuilder::with_capacity(strings.len(), strings.value_data().len());
+    for i in 0..strings.len() {
+        if strings.is_null(i) || counts.is_null(i) {
+            out.append_null();
+            continue;
+        }
+        let (s, n) = (strings.value(i), usize::try_from(counts.value(i)).unwrap_or(0));
+        let piece = if left {
+            s.char_indices().nth(n).map_or(s, |(end, _)| &s[..end])
+        } else {
+            let len = s.chars().count();
+            s.char_indices().nth(len.saturating_sub(n)).map_or(if n >= len { s } else { "" }, |(start, _)| &s[start..])
+        };
+        out.append_value(piece);
+    }
+    Arc::new(out.finish())
 }

@@ -8,7 +8,7 @@ use datafusion::execution::context::SessionContext;
 
 /// `SELECT expr` in a context with the Flink functions: its value as text
 /// (`NULL` for NULL) and its type.
-async fn eval(expr: &str) -> (String, DataType) {
+pub(super) async fn eval(expr: &str) -> (String, DataType) {
     let ctx = SessionContext::new();
     super::register(&ctx);
     let batches = ctx.sql(&format!("SELECT {expr}")).await.unwrap_or_else(|e| panic!("{expr}: {e}")).collect().await.unwrap_or_else(|e| panic!("{expr}: {e}"));
@@ -18,7 +18,7 @@ async fn eval(expr: &str) -> (String, DataType) {
 }
 
 /// Every case: expression, expected text, expected type.
-async fn check(cases: &[(&str, &str, DataType)]) {
+pub(super) async fn check(cases: &[(&str, &str, DataType)]) {
     for (expr, value, ty) in cases {
         assert_eq!(eval(expr).await, (value.to_string(), ty.clone()), "{expr}");
     }
@@ -136,14 +136,16 @@ async fn wrong_arguments_are_plan_errors() {
 }
 
 /// `SELECT expr` (rewritten by the dialect layer) in a context whose session zone is `zone`.
-async fn eval_in_zone(expr: &str, zone: &str) -> (String, DataType) {
+pub(super) async fn eval_in_zone(expr: &str, zone: &str) -> (String, DataType) {
     let mut config = datafusion::prelude::SessionConfig::new();
     config.options_mut().execution.time_zone = Some(zone.to_string());
     let ctx = SessionContext::new_with_config(config);
     super::register(&ctx);
     let sql = crate::engine::dialect::rewrite_expressions(&format!("SELECT {expr}"), zone).unwrap();
     let batches = ctx.sql(&sql).await.unwrap_or_else(|e| panic!("{expr}: {e}")).collect().await.unwrap_or_else(|e| panic!("{expr}: {e}"));
-    (array_value_to_string(batches[0].column(0), 0).unwrap(), batches[0].column(0).data_type().clone())
+    let column = batches[0].column(0);
+    let text = if column.is_null(0) { "NULL".to_string() } else { array_value_to_string(column, 0).unwrap() };
+    (text, column.data_type().clone())
 }
 
 #[tokio::test]
@@ -166,4 +168,15 @@ async fn clock_functions_answer_in_the_session_zone_with_flink_types() {
     for (expr, ty) in types {
         assert_eq!(eval_in_zone(expr, "Asia/Shanghai").await.1, ty, "{expr}");
     }
+}
+
+/// The error `sql` fails with, planning or running.
+pub(super) async fn error(sql: &str) -> String {
+    let ctx = SessionContext::new();
+    super::register(&ctx);
+    let failure = match ctx.sql(sql).await {
+        Ok(frame) => frame.collect().await.err(),
+        Err(e) => Some(e),
+    };
+    failure.map(|e| e.to_string()).unwrap_or_else(|| panic!("{sql} should fail"))
 }
