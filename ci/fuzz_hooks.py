@@ -2,7 +2,7 @@
 
 Random UUIDs only ever reach the 404 paths, so three in four well-formed handles
 are swapped for live ones right before the call: a real session and an operation
-in it. Malformed handles are left alone, since they exercise the 400 paths. The
+in it (on Flink's routes and on Kyuubi's, which share them). Malformed handles are left alone, since they exercise the 400 paths. The
 live pair is replaced every few uses and whenever a fuzzed call closed it, and its
 statement rotates so operations are seen finished, streaming, failed and non-query.
 """
@@ -24,6 +24,8 @@ STATEMENTS = [
     "SET 'fuzz' = 'yes'",  # non-query result
 ]
 USES_PER_PAIR = 12
+SESSION_KEYS = ("session_handle", "sessionHandle")
+OPERATION_KEYS = ("operation_handle", "operationHandle")
 state = {"pair": None, "uses": 0, "made": 0}
 lock = threading.Lock()  # schemathesis workers are threads
 
@@ -71,11 +73,16 @@ def before_call(context, case, kwargs):
     # The choice is a checksum of the case, not random, so that a failing case replays the same way.
     plain = case.body if isinstance(case.body, (dict, list, str, int, float, type(None))) else None
     key = zlib.crc32(repr((case.operation.label, sorted(params.items()), case.query, plain)).encode())
-    if _is_uuid(params.get("session_handle")) and key % 4:
+    # Flink's routes name the handles session_handle/operation_handle, Kyuubi's
+    # sessionHandle/operationHandle; both see the same sessions and operations.
+    session_key = next((k for k in SESSION_KEYS if _is_uuid(params.get(k))), None)
+    operation_key = next((k for k in OPERATION_KEYS if _is_uuid(params.get(k))), None)
+    if (session_key or operation_key) and key % 4:
         real_s, real_o = _live_pair()
-        params["session_handle"] = real_s
-        if _is_uuid(params.get("operation_handle")):
-            params["operation_handle"] = real_o
+        if session_key:
+            params[session_key] = real_s
+        if operation_key:
+            params[operation_key] = real_o
         if isinstance(params.get("token"), int):
             params["token"] = params["token"] % 3  # near the live cursor: current, previous, ahead
     # waitMs may be up to 60 s; on a live streaming operation with nothing to send the request would
@@ -87,6 +94,9 @@ def before_call(context, case, kwargs):
 @schemathesis.hook
 def after_call(context, case, response):
     # A fuzzed close (or a 404 from a session closed that way) used up the live pair: make a new one.
-    if state["pair"] and (case.path_parameters or {}).get("session_handle") == state["pair"][0]:
-        if response.status_code == 404 or (case.method.upper() == "DELETE" and case.path.endswith("}")):
+    # (Kyuubi's PUT on an operation may close it; its DELETEs close the session or operation.)
+    params = case.path_parameters or {}
+    if state["pair"] and any(params.get(k) in state["pair"] for k in SESSION_KEYS + OPERATION_KEYS):
+        closing = case.method.upper() in ("DELETE", "PUT") and case.path.endswith("}")
+        if response.status_code == 404 or closing:
             state["uses"] = USES_PER_PAIR

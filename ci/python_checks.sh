@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # API checks of a built sluicegate binary from the client side, in Python:
-#   1. a flow through a client generated from our spec (openapi/sluicegate.json),
+#   1. flows through a client generated from our spec (openapi/sluicegate.json): Flink's routes, then Kyuubi's,
 #   2. the same flow through a client generated from Flink's published v2 spec, on /v2,
 #   3. schemathesis fuzzing of every operation of our spec, then a health re-check.
 # Usage: ci/python_checks.sh PATH/TO/sluicegate
@@ -97,12 +97,13 @@ generate_client() {
 flow_ours() {
   generate_client "$root/openapi/sluicegate.json" "$work/ours" sluicegate-client
   "$venv/bin/python" "$here/flow_generated_client.py" "$base"
+  "$venv/bin/python" "$here/flow_kyuubi_client.py" "$base"
 }
 
-# Flink's YAML (shared/ beside the repo, or $FLINK_V2_SPEC) has no servers and unprefixed
+# Flink's published v2 YAML (a copy in ci/, or $FLINK_V2_SPEC) has no servers and unprefixed
 # paths: the /v2 prefix goes into base_url.
 flow_flink() {
-  generate_client "${FLINK_V2_SPEC:-$root/../shared/reference/flink/rest_v2_sql_gateway.yml}" "$work/flink" flink-v2-client \
+  generate_client "${FLINK_V2_SPEC:-$here/flink_rest_v2_sql_gateway.yml}" "$work/flink" flink-v2-client \
     "$here/flink_v2_client_config.yml"
   "$venv/bin/python" "$here/flow_flink_v2_client.py" "$base/v2"
 }
