@@ -1,4 +1,4 @@
-//! Throughput of the two row encoders on a typical 8192-row result batch
+//! Throughput of the row encoders (Flink JSON, PLAIN_TEXT, Kyuubi's rowset) on a typical 8192-row result batch
 //! (BIGINT, INT, DOUBLE, VARCHAR(16), BOOLEAN, TIMESTAMP(3)). Criterion
 //! reports rows per second via `Throughput::Elements`.
 
@@ -11,7 +11,7 @@ use datafusion::arrow::array::{
     TimestampMillisecondArray,
 };
 use datafusion::arrow::record_batch::RecordBatch;
-use sluicegate::format::{FormatOptions, write_json_rows, write_plain_text_rows};
+use sluicegate::format::{FormatOptions, HiveRowMode, write_hive_rows, write_json_rows, write_plain_text_rows};
 
 /// Rows per benchmark batch (DataFusion's default batch size).
 const ROWS: usize = 8192;
@@ -61,6 +61,13 @@ fn encoders(c: &mut Criterion) {
         b.iter(|| {
             out.clear();
             write_plain_text_rows(black_box(&batch), None, &opts, &mut out).expect("encodes");
+            black_box(out.len())
+        })
+    });
+    group.bench_function("kyuubi_rowset_8192x6", |b| {
+        b.iter(|| {
+            out.clear();
+            write_hive_rows(black_box(&batch), HiveRowMode::RowBased, &opts, &mut out).expect("encodes");
             black_box(out.len())
         })
     });
