@@ -24,6 +24,9 @@
 //!   `TIMESTAMPADD`/`TIMESTAMPDIFF` (as rewritten by the dialect layer);
 //! - [`json`] (with [`json_values`]): `IS JSON`, `JSON_EXISTS`,
 //!   `JSON_VALUE`, `JSON_QUERY`, `JSON_STRING`, `JSON_OBJECT`, `JSON_ARRAY`;
+//! - [`temporal`] (with [`date_pattern`]): `DATE_FORMAT`, `FROM_UNIXTIME`,
+//!   `UNIX_TIMESTAMP`, `TO_DATE`, `TO_TIMESTAMP`, `TO_TIMESTAMP_LTZ`,
+//!   `CONVERT_TZ`;
 //! - [`conditional`]: `IF`;
 //! - [`clock`]: `CURRENT_TIMESTAMP`, `NOW`, `CURRENT_ROW_TIMESTAMP`,
 //!   `LOCALTIMESTAMP`, `CURRENT_DATE`, `CURRENT_TIME`, `LOCALTIME`;
@@ -37,6 +40,7 @@ mod calendar;
 mod clock;
 mod collections;
 mod conditional;
+mod date_pattern;
 mod encoding;
 mod hashing;
 mod json;
@@ -44,6 +48,7 @@ mod json_values;
 mod math;
 mod printf;
 mod string;
+mod temporal;
 mod time_units;
 mod url;
 #[cfg(test)]
@@ -56,6 +61,8 @@ mod tests_hashing;
 mod tests_json;
 #[cfg(test)]
 mod tests_strings;
+#[cfg(test)]
+mod tests_temporal;
 
 use std::sync::Arc;
 
@@ -78,7 +85,7 @@ pub fn register(ctx: &SessionContext) {
 
 /// Every function of this module.
 fn all() -> Vec<ScalarUDF> {
-    let files = [math::all, string::all, conditional::all, time_units::all, clock::all, hashing::all, encoding::all, url::all, collections::all, printf::all, calendar::all, json::all];
+    let files = [math::all, string::all, conditional::all, time_units::all, clock::all, hashing::all, encoding::all, url::all, collections::all, printf::all, calendar::all, json::all, temporal::all];
     files.into_iter().flat_map(|file| file()).collect()
 }
 
