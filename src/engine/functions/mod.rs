@@ -132,8 +132,9 @@ struct SessionZone {
     tz: Tz,
 }
 
-/// The session time zone in `config` (DataFusion's `execution.time_zone`,
-/// UTC when unset), for the function `name`'s error message.
+/// The session time zone in `config`: DataFusion's `execution.time_zone`,
+/// which the session's properties keep in step with `table.local-time-zone`
+/// (UTC when unset); `name` is the function, for the error message.
 fn session_zone(name: &str, config: &ConfigOptions) -> DfResult<SessionZone> {
     let zone = config.execution.time_zone.clone().filter(|z| !z.trim().is_empty()).unwrap_or_else(|| "+00:00".into());
     match zone.parse::<Tz>() {
