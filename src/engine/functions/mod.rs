@@ -18,7 +18,8 @@
 //! - [`encoding`]: `HEX`, `UNHEX`, `ENCODE`, `DECODE`;
 //! - [`url`]: `URL_ENCODE`, `URL_DECODE`, `PARSE_URL`;
 //! - [`collections`]: `CARDINALITY`, `ELT`, `STR_TO_MAP`;
-//! - [`printf`]: `PRINTF`;
+//! - [`printf`]: `PRINTF`, a subset of Java's `String.format` (see its
+//!   doc for which);
 //! - [`calendar`]: `YEAR`, `QUARTER`, `MONTH`, `WEEK`, `DAYOFYEAR`,
 //!   `DAYOFMONTH`, `DAYOFWEEK`, `HOUR`, `MINUTE`, `SECOND`, and
 //!   `TIMESTAMPADD`/`TIMESTAMPDIFF` (as rewritten by the dialect layer);
@@ -27,7 +28,8 @@
 //! - [`temporal`] (with [`date_pattern`]): `DATE_FORMAT`, `FROM_UNIXTIME`,
 //!   `UNIX_TIMESTAMP`, `TO_DATE`, `TO_TIMESTAMP`, `TO_TIMESTAMP_LTZ`,
 //!   `CONVERT_TZ`;
-//! - [`conditional`]: `IF`;
+//! - [`conditional`]: `IF`, planned as the `CASE` expression it stands
+//!   for;
 //! - [`clock`]: `CURRENT_TIMESTAMP`, `NOW`, `CURRENT_ROW_TIMESTAMP`,
 //!   `LOCALTIMESTAMP`, `CURRENT_DATE`, `CURRENT_TIME`, `LOCALTIME`;
 //! - [`time_units`]: `FLOOR(t TO unit)`, `CEIL(t TO unit)` (as rewritten
