@@ -101,6 +101,7 @@ impl Properties {
         self.write().insert(key.to_string(), value.to_string());
         if key == LOCAL_TIME_ZONE {
             self.refresh_format()?;
+            ctx.state_ref().write().config_mut().options_mut().execution.time_zone = Some(datafusion_zone(value));
         }
         Ok(())
     }
@@ -116,6 +117,8 @@ impl Properties {
         };
         if removed.iter().any(|k| k == LOCAL_TIME_ZONE) {
             self.refresh_format()?;
+            let zone = datafusion_zone(&self.get(LOCAL_TIME_ZONE).unwrap_or_default());
+            ctx.state_ref().write().config_mut().options_mut().execution.time_zone = Some(zone);
         }
         let datafusion_keys: Vec<&String> = removed.iter().filter(|k| k.starts_with("datafusion.")).collect();
         if datafusion_keys.is_empty() {
@@ -136,12 +139,39 @@ impl Properties {
     }
 }
 
-/// Apply the `datafusion.*` keys of `properties` to `options`.
+/// Apply the `datafusion.*` keys of `properties` to `options`, after the
+/// session zone of `table.local-time-zone` (so an explicit
+/// `datafusion.execution.time_zone` still wins).
 pub fn apply_datafusion(options: &mut ConfigOptions, properties: &BTreeMap<String, String>) -> Result<()> {
+    if let Some(zone) = properties.get(LOCAL_TIME_ZONE) {
+        options.execution.time_zone = Some(datafusion_zone(zone));
+    }
     for (key, value) in properties.iter().filter(|(k, _)| k.starts_with("datafusion.")) {
         options.set(key, value).map_err(|e| GatewayError::bad_request(format!("Invalid property '{key}' = '{value}': {}", from_datafusion(e))))?;
     }
     Ok(())
+}
+
+/// A `table.local-time-zone` value as DataFusion's `execution.time_zone`
+/// (where the Flink functions read the session zone) spells it: `+HH:MM`
+/// for UTC and fixed offsets (`default`, `GMT`, `UTC+8`, `-0530`, ...), the
+/// name itself otherwise (`Asia/Shanghai`).
+pub fn datafusion_zone(zone: &str) -> String {
+    let trimmed = zone.trim();
+    if matches!(trimmed, "" | "default" | "Z" | "UTC" | "GMT" | "UT") {
+        return "+00:00".into();
+    }
+    let offset = ["UTC", "GMT", "UT"].iter().find_map(|prefix| trimmed.strip_prefix(prefix)).filter(|rest| rest.starts_with(['+', '-'])).unwrap_or(trimmed);
+    let Some((sign, digits)) = offset.split_at_checked(1).filter(|(sign, _)| matches!(*sign, "+" | "-")) else {
+        return trimmed.to_string();
+    };
+    let digits = digits.replace(':', "");
+    match digits.len() {
+        1 => format!("{sign}0{digits}:00"),
+        2 => format!("{sign}{digits}:00"),
+        4 => format!("{sign}{}:{}", &digits[..2], &digits[2..]),
+        _ => trimmed.to_string(),
+    }
 }
 
 /// Refuse values the gateway itself interprets and cannot use.
@@ -171,4 +201,40 @@ fn check(key: &str, value: &str) -> Result<()> {
             .map_err(|e| GatewayError::bad_request(format!("Invalid property '{key}' = '{value}': {}", from_datafusion(e))))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_session_zone_reaches_datafusion_in_its_spelling() {
+        for (flink, datafusion) in [("default", "+00:00"), ("UTC", "+00:00"), ("GMT+8", "+08:00"), ("UTC-05:30", "-05:30"), ("+0530", "+05:30"), ("Asia/Shanghai", "Asia/Shanghai")] {
+            assert_eq!(datafusion_zone(flink), datafusion, "{flink}");
+        }
+        let defaults = Arc::new(BTreeMap::from([(LOCAL_TIME_ZONE.to_string(), "Asia/Tokyo".to_string())]));
+        let properties = Properties::new(defaults, BTreeMap::new()).unwrap();
+        let ctx = SessionContext::new_with_config(properties.datafusion_config().unwrap());
+        let zone = |ctx: &SessionContext| ctx.state().config().options().execution.time_zone.clone();
+        assert_eq!(zone(&ctx).as_deref(), Some("Asia/Tokyo"));
+        properties.set(&ctx, LOCAL_TIME_ZONE, "GMT-3").unwrap();
+        assert_eq!(zone(&ctx).as_deref(), Some("-03:00"));
+        properties.reset(&ctx, Some(LOCAL_TIME_ZONE)).unwrap();
+        assert_eq!(zone(&ctx).as_deref(), Some("Asia/Tokyo"));
+    }
+
+    #[tokio::test]
+    async fn functions_answer_in_the_session_zone_that_set_chose() {
+        let properties = Properties::new(Arc::new(BTreeMap::new()), BTreeMap::new()).unwrap();
+        let ctx = SessionContext::new_with_config(properties.datafusion_config().unwrap());
+        super::super::functions::register(&ctx);
+        let run = |ctx: SessionContext| async move {
+            let batches = ctx.sql("SELECT FROM_UNIXTIME(44)").await.unwrap().collect().await.unwrap();
+            datafusion::arrow::util::display::array_value_to_string(batches[0].column(0), 0).unwrap()
+        };
+        // Flink's example: FROM_UNIXTIME(44) is '1970-01-01 00:00:44' in UTC, '1970-01-01 09:00:44' in Asia/Tokyo.
+        assert_eq!(run(ctx.clone()).await, "1970-01-01 00:00:44");
+        properties.set(&ctx, LOCAL_TIME_ZONE, "Asia/Tokyo").unwrap();
+        assert_eq!(run(ctx.clone()).await, "1970-01-01 09:00:44");
+    }
 }

@@ -34,8 +34,13 @@ pub(super) fn all() -> Vec<ScalarUDF> {
     [(Instant, "current_timestamp", &["now"][..]), (RowInstant, "current_row_timestamp", &[]), (WallClock, "localtimestamp", &[]), (Date, "current_date", &[]), (Time, "current_time", &["localtime"])]
         .into_iter()
         .map(|(reading, name, aliases)| {
-            let volatility = if reading == RowInstant { Volatility::Volatile } else { Volatility::Stable };
-            ScalarUDF::new_from_impl(Clock { reading, name, signature: Signature::nullary(volatility) }).with_aliases(aliases.iter().copied())
+            // Volatile, though all but CURRENT_ROW_TIMESTAMP are fixed per query:
+            // DataFusion's constant folding evaluates Stable functions by calling
+            // them, before `simplify` is asked, and each call would read the
+            // clock anew (so CURRENT_TIMESTAMP and LOCALTIMESTAMP in one query
+            // could be a millisecond apart). Volatile keeps them for `simplify`,
+            // which answers the query's start time for every one of them.
+            ScalarUDF::new_from_impl(Clock { reading, name, signature: Signature::nullary(Volatility::Volatile) }).with_aliases(aliases.iter().copied())
         })
         .collect()
 }

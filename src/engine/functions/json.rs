@@ -77,7 +77,7 @@ impl ScalarUDFImpl for Json {
             _ => {
                 check_count(self.name, arg_types.len(), 1..=usize::MAX)?;
                 let object = self.name == "json_object";
-                if object && arg_types.len() % 2 == 0 {
+                if object && arg_types.len().is_multiple_of(2) {
                     return plan_err!("JSON_OBJECT takes keys and values in pairs");
                 }
                 Ok(arg_types.iter().enumerate().map(|(i, t)| if i == 0 || (object && i % 2 == 1) { DataType::Utf8 } else { t.clone() }).collect())

@@ -18,13 +18,18 @@
 //! - [`encoding`]: `HEX`, `UNHEX`, `ENCODE`, `DECODE`;
 //! - [`url`]: `URL_ENCODE`, `URL_DECODE`, `PARSE_URL`;
 //! - [`collections`]: `CARDINALITY`, `ELT`, `STR_TO_MAP`;
-//! - [`printf`]: `PRINTF`;
+//! - [`printf`]: `PRINTF`, a subset of Java's `String.format` (see its
+//!   doc for which);
 //! - [`calendar`]: `YEAR`, `QUARTER`, `MONTH`, `WEEK`, `DAYOFYEAR`,
 //!   `DAYOFMONTH`, `DAYOFWEEK`, `HOUR`, `MINUTE`, `SECOND`, and
 //!   `TIMESTAMPADD`/`TIMESTAMPDIFF` (as rewritten by the dialect layer);
 //! - [`json`] (with [`json_values`]): `IS JSON`, `JSON_EXISTS`,
 //!   `JSON_VALUE`, `JSON_QUERY`, `JSON_STRING`, `JSON_OBJECT`, `JSON_ARRAY`;
-//! - [`conditional`]: `IF`;
+//! - [`temporal`] (with [`date_pattern`]): `DATE_FORMAT`, `FROM_UNIXTIME`,
+//!   `UNIX_TIMESTAMP`, `TO_DATE`, `TO_TIMESTAMP`, `TO_TIMESTAMP_LTZ`,
+//!   `CONVERT_TZ`;
+//! - [`conditional`]: `IF`, planned as the `CASE` expression it stands
+//!   for;
 //! - [`clock`]: `CURRENT_TIMESTAMP`, `NOW`, `CURRENT_ROW_TIMESTAMP`,
 //!   `LOCALTIMESTAMP`, `CURRENT_DATE`, `CURRENT_TIME`, `LOCALTIME`;
 //! - [`time_units`]: `FLOOR(t TO unit)`, `CEIL(t TO unit)` (as rewritten
@@ -37,6 +42,7 @@ mod calendar;
 mod clock;
 mod collections;
 mod conditional;
+mod date_pattern;
 mod encoding;
 mod hashing;
 mod json;
@@ -44,6 +50,7 @@ mod json_values;
 mod math;
 mod printf;
 mod string;
+mod temporal;
 mod time_units;
 mod url;
 #[cfg(test)]
@@ -56,6 +63,8 @@ mod tests_hashing;
 mod tests_json;
 #[cfg(test)]
 mod tests_strings;
+#[cfg(test)]
+mod tests_temporal;
 
 use std::sync::Arc;
 
@@ -78,7 +87,7 @@ pub fn register(ctx: &SessionContext) {
 
 /// Every function of this module.
 fn all() -> Vec<ScalarUDF> {
-    let files = [math::all, string::all, conditional::all, time_units::all, clock::all, hashing::all, encoding::all, url::all, collections::all, printf::all, calendar::all, json::all];
+    let files = [math::all, string::all, conditional::all, time_units::all, clock::all, hashing::all, encoding::all, url::all, collections::all, printf::all, calendar::all, json::all, temporal::all];
     files.into_iter().flat_map(|file| file()).collect()
 }
 
@@ -125,8 +134,9 @@ struct SessionZone {
     tz: Tz,
 }
 
-/// The session time zone in `config` (DataFusion's `execution.time_zone`,
-/// UTC when unset), for the function `name`'s error message.
+/// The session time zone in `config`: DataFusion's `execution.time_zone`,
+/// which the session's properties keep in step with `table.local-time-zone`
+/// (UTC when unset); `name` is the function, for the error message.
 fn session_zone(name: &str, config: &ConfigOptions) -> DfResult<SessionZone> {
     let zone = config.execution.time_zone.clone().filter(|z| !z.trim().is_empty()).unwrap_or_else(|| "+00:00".into());
     match zone.parse::<Tz>() {
