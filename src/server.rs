@@ -105,11 +105,14 @@ pub fn routes(gw: Arc<Gateway>, settings: &Settings, instance: String) -> impl F
         );
     });
     let kyuubi = Arc::new(api::kyuubi::Context { gw: gw.clone(), instance, fetch_limit: settings.results.page_rows });
+    let livy = Arc::new(api::livy::Context::new(gw.clone(), "/livy", settings.livy));
     spec.or(metrics)
         .unify()
         .or(api::docs::route())
         .unify()
         .or(api::kyuubi::routes(kyuubi, settings.max_request_bytes))
+        .unify()
+        .or(api::livy::routes(livy, Some("livy"), settings.max_request_bytes))
         .unify()
         .or(api::flink::routes(gw, settings.max_request_bytes))
         .unify()
