@@ -271,3 +271,28 @@ async fn sparkmagic_sessions_run_sql_snippets_only() {
     let done = server.livy_wait(None, py, st, &["available"]).await;
     assert_eq!(done["output"]["data"]["application/json"]["data"], json!([[2]]));
 }
+
+#[tokio::test]
+async fn the_livy_port_serves_livy_at_the_root() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let server = start_server_with(&[("sluicegate.livy.port", &port.to_string())]).await;
+    let root = format!("http://127.0.0.1:{port}");
+    let mut version = None;
+    for _ in 0..50 {
+        if let Ok(response) = server.http.get(format!("{root}/version")).send().await {
+            version = Some(response.json::<Value>().await.unwrap());
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(version.expect("the Livy port answers")["version"], "0.8.0-incubating");
+    let created = server.http.post(format!("{root}/sessions")).header("content-type", "application/json").body(r#"{"kind":"sql"}"#).send().await.unwrap();
+    assert_eq!(created.status(), StatusCode::CREATED);
+    assert_eq!(created.headers()["location"], "/sessions/0");
+    // The same sessions as under /livy on the main port; nothing but Livy at the root.
+    assert_eq!(server.livy(Method::GET, "/sessions/0", None, None).await.json["kind"], "sql");
+    let other = server.http.get(format!("{root}/openapi.json")).send().await.unwrap();
+    assert_eq!(other.status(), StatusCode::NOT_FOUND);
+    assert_eq!(other.json::<Value>().await.unwrap(), json!({"msg": "Not Found"}));
+    assert_eq!(server.get("/openapi.json").await.status, StatusCode::OK);
+}
