@@ -296,3 +296,31 @@ async fn the_livy_port_serves_livy_at_the_root() {
     assert_eq!(other.json::<Value>().await.unwrap(), json!({"msg": "Not Found"}));
     assert_eq!(server.get("/openapi.json").await.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn basic_mode_refuses_missing_and_wrong_credentials_as_livy_errors() {
+    let dir = std::env::temp_dir().join(format!("sg-livy-auth-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let users = dir.join("users");
+    for (name, password) in [("alice", "pa"), ("bob", "pb"), ("root", "pr")] {
+        sluicegate::identity::users_file::add_user(&users, name, password).unwrap();
+    }
+    let users_path = users.display().to_string();
+    let server = start_server_with(&[("sluicegate.auth.mode", "basic"), ("sluicegate.auth.users-file", &users_path), ("sluicegate.auth.admins", "root")]).await;
+    let (missing, headers) = server.livy_with(Method::POST, "/sessions", Some(json!({"kind": "sql"})), &[]).await;
+    assert_eq!(missing.status, StatusCode::UNAUTHORIZED);
+    assert!(headers.contains_key("www-authenticate"));
+    livy_msg(&missing);
+    let wrong = server.livy(Method::GET, "/sessions", None, Some(&basic("alice", "nope"))).await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED, "{}", wrong.text);
+    livy_msg(&wrong);
+    assert_eq!(server.livy(Method::GET, "/version", None, None).await.status, StatusCode::OK, "the version needs no credentials");
+    let (alice, bob, root) = (basic("alice", "pa"), basic("bob", "pb"), basic("root", "pr"));
+    let id = server.livy_session(Some(&alice), json!({"kind": "sql"})).await["id"].as_u64().unwrap();
+    let st = server.livy_run(Some(&alice), id, "SELECT 1 AS one").await;
+    assert_eq!(st["output"]["data"]["application/json"]["data"], json!([[1]]));
+    assert_eq!(server.livy(Method::GET, &format!("/sessions/{id}/statements/0"), None, Some(&bob)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(server.livy(Method::GET, &format!("/sessions/{id}/statements/0"), None, Some(&root)).await.status, StatusCode::OK);
+    assert_eq!(server.livy(Method::DELETE, &format!("/sessions/{id}"), None, Some(&root)).await.json, json!({"msg": "deleted"}));
+    std::fs::remove_dir_all(dir).ok();
+}
