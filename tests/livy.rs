@@ -202,6 +202,12 @@ async fn sessions_belong_to_their_owner() {
     let proxied = server.livy(Method::POST, "/sessions?doAs=carol", Some(json!({"kind": "sql", "proxyUser": "dave"})), Some(&alice)).await;
     assert_eq!(proxied.status, StatusCode::CREATED, "{}", proxied.text);
     assert_eq!((proxied.json["owner"].clone(), proxied.json["proxyUser"].clone()), (json!("alice"), json!("carol")));
+    // doAs counts on every route: bob may not act as alice to reach her session.
+    let carol = proxied.json["id"].as_u64().unwrap();
+    assert_eq!(server.livy(Method::GET, &format!("/sessions/{carol}?doAs=carol"), None, Some(&alice)).await.status, StatusCode::OK);
+    let as_alice = server.livy(Method::GET, &format!("/sessions/{id}?doAs=alice"), None, Some(&bob)).await;
+    assert_eq!(as_alice.status, StatusCode::FORBIDDEN, "{}", as_alice.text);
+    livy_msg(&as_alice);
 }
 
 #[tokio::test]

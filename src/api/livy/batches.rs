@@ -98,7 +98,8 @@ pub async fn create(query: HashMap<String, String>, ctx: Arc<Context>, user: Use
     if !file.trim().to_ascii_lowercase().ends_with(".sql") {
         return Err(rejected(format!("only SQL scripts (.sql files under a data root) run as batches on this gateway, not '{file}'")));
     }
-    let proxy = query.get("doAs").cloned().or(body.proxy_user);
+    // With doAs the caller already is that user, and doAs wins over proxyUser.
+    let proxy = if query.contains_key("doAs") { None } else { body.proxy_user };
     let spec = BatchSpec {
         id: None,
         kind: "SQL".into(),

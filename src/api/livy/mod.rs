@@ -131,6 +131,20 @@ fn guard(csrf: bool) -> impl Filter<Extract = (), Error = Rejection> + Clone {
         .untuple_one()
 }
 
+/// The caller, or with `?doAs=u` the user it acts as (Livy evaluates
+/// `doAs` on every route; the gateway's impersonation rules decide, 403).
+fn livy_caller(gw: Arc<Gateway>) -> impl Filter<Extract = (crate::identity::User,), Error = Rejection> + Clone {
+    caller(gw.clone()).and(query()).and_then(move |user: crate::identity::User, query: HashMap<String, String>| {
+        let gw = gw.clone();
+        async move {
+            match query.get("doAs").filter(|u| !u.trim().is_empty()) {
+                Some(proxy) => gw.authenticator().impersonate(&user, Some(proxy)).map_err(reject),
+                None => Ok(user),
+            }
+        }
+    })
+}
+
 /// Every Livy route, under `mount` (`"livy"`, or `None` at the root),
 /// errors rendered as Livy's.
 pub fn routes(ctx: Arc<Context>, mount: Option<&'static str>, max_body: u64) -> BoxedFilter<(Response,)> {
@@ -138,7 +152,7 @@ pub fn routes(ctx: Arc<Context>, mount: Option<&'static str>, max_body: u64) -> 
     use statements as st;
     use warp::path::{end, param};
     use warp::{delete, get, path, post};
-    let user = with_state(ctx.clone()).and(caller(ctx.gw.clone()));
+    let user = with_state(ctx.clone()).and(livy_caller(ctx.gw.clone()));
     let session = || path("sessions").and(param::<String>());
     let statement = || session().and(path("statements")).and(param::<String>());
     let batch = || path("batches").and(param::<String>());

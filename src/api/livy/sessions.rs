@@ -151,7 +151,8 @@ pub async fn create(query: HashMap<String, String>, ctx: Arc<Context>, user: Use
     if heartbeat < 0 {
         return Err(rejected("heartbeatTimeoutInSecond must not be negative".into()));
     }
-    let proxy = query.get("doAs").cloned().or(body.proxy_user);
+    // With doAs the caller already is that user, and doAs wins over proxyUser.
+    let proxy = if query.contains_key("doAs") { None } else { body.proxy_user };
     let mut properties: BTreeMap<String, String> = conf.clone();
     // Livy's clients expect final results, not a changelog.
     properties.entry(crate::engine::query::RUNTIME_MODE.into()).or_insert_with(|| "batch".into());
