@@ -194,3 +194,30 @@ pub fn routes(ctx: Arc<Context>, mount: Option<&'static str>, max_body: u64) -> 
         None => api.boxed(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_windows_follow_livy() {
+        let lines: Vec<String> = (0..150).map(|n| n.to_string()).collect();
+        let (from, tail) = log_window(lines.clone(), None, None);
+        assert_eq!((from, tail.len(), tail[0].as_str()), (50, 100, "50"), "default: the last 100");
+        let (from, all) = log_window(lines.clone(), None, Some(-1));
+        assert_eq!((from, all.len()), (0, 150));
+        let (from, some) = log_window(lines.clone(), Some(148), Some(10));
+        assert_eq!((from, some), (148, vec!["148".to_string(), "149".to_string()]));
+        let (from, none) = log_window(lines, Some(500), Some(10));
+        assert_eq!((from, none.len()), (150, 0));
+        assert_eq!(log_window(Vec::new(), Some(-3), None), (0, Vec::new()));
+    }
+
+    #[test]
+    fn accept_names_a_version() {
+        assert_eq!(requested_version("application/vnd.livy.v0.3+json"), Some("0.3"));
+        assert_eq!(requested_version("text/html, application/vnd.livy.v9.9+json;q=0.9"), Some("9.9"));
+        assert_eq!(requested_version("*/*"), None);
+        assert_eq!(requested_version("application/json"), None);
+    }
+}
