@@ -95,6 +95,9 @@ pub struct ServeArgs {
     /// Port [sql-gateway.endpoint.rest.port; default 8083; 0 picks a free one].
     #[arg(long, short = 'p')]
     pub port: Option<String>,
+    /// Also serve the Livy REST API at the root of this port, as Livy does [sluicegate.livy.port].
+    #[arg(long)]
+    pub livy_port: Option<String>,
     /// Idle session timeout, e.g. `10 min`; 0 disables [sql-gateway.session.idle-timeout].
     #[arg(long)]
     pub idle_timeout: Option<String>,
@@ -184,6 +187,7 @@ impl ServeArgs {
             ("sluicegate.auth.users-file", &self.users_file),
             ("sluicegate.auth.keys-file", &self.keys_file),
             ("sluicegate.auth.admins", &self.admins),
+            ("sluicegate.livy.port", &self.livy_port),
         ];
         if !self.data_roots.is_empty() {
             props.insert("sluicegate.data-roots".to_string(), self.data_roots.join(","));

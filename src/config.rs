@@ -56,6 +56,9 @@ pub const KEYS: &[Key] = &[
     Key { name: "sluicegate.auth.admins", default: "(none)", help: "comma-separated users who see and manage everything and may act for anyone" },
     Key { name: "sluicegate.auth.proxy-users", default: "(none)", help: "comma-separated real:proxy pairs a non-admin may impersonate (proxy * = anyone)" },
     Key { name: "sluicegate.auth.cache-ttl", default: "1 min", help: "how long verified passwords are remembered (0 = verify every request)" },
+    Key { name: "livy.server.csrf-protection.enabled", default: "false", help: "Livy API: refuse POST/PUT/DELETE requests without an X-Requested-By header (400)" },
+    Key { name: "livy.rsc.sql.num-rows", default: "1000", help: "Livy API: most rows a statement's output carries (a session's conf may set its own)" },
+    Key { name: "sluicegate.livy.port", default: "(none)", help: "also serve the Livy API at the root of this port, as Livy itself does (--livy-port)" },
     Key { name: "sluicegate.data-roots", default: "data", help: "directories (comma-separated) that filesystem tables and scripts may read and write; created if missing" },
 ];
 
@@ -86,6 +89,19 @@ pub struct Settings {
     pub data_roots: Vec<std::path::PathBuf>,
     /// How callers authenticate, who is admin, who may act for whom.
     pub auth: AuthSettings,
+    /// The Livy API's own settings (Livy's key names, so Livy configs carry over).
+    pub livy: LivySettings,
+}
+
+/// Settings of the Livy REST API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LivySettings {
+    /// `livy.server.csrf-protection.enabled`: modifying requests need `X-Requested-By`.
+    pub csrf_protection: bool,
+    /// `livy.rsc.sql.num-rows`: most rows in one statement output.
+    pub sql_num_rows: usize,
+    /// `sluicegate.livy.port`: a port that serves the Livy API at its root.
+    pub port: Option<u16>,
 }
 
 impl Default for Settings {
@@ -164,10 +180,24 @@ impl Settings {
             proxy_allowed,
             cache_ttl: dur(take("sluicegate.auth.cache-ttl"), "sluicegate.auth.cache-ttl", "1 min")?,
         };
+        let csrf = take("livy.server.csrf-protection.enabled").unwrap_or_else(|| "false".into());
+        let csrf_protection = match csrf.trim().to_ascii_lowercase().as_str() {
+            "true" => true,
+            "false" => false,
+            other => return Err(ConfigError(format!("livy.server.csrf-protection.enabled: expected true or false, not '{other}'"))),
+        };
+        let livy = LivySettings {
+            csrf_protection,
+            sql_num_rows: num(take("livy.rsc.sql.num-rows"), "livy.rsc.sql.num-rows", "1000")?,
+            port: match take("sluicegate.livy.port").filter(|p| !p.trim().is_empty()) {
+                None => None,
+                Some(p) => Some(p.trim().parse::<u16>().map_err(|_| ConfigError(format!("sluicegate.livy.port: not a port: {p}")))?),
+            },
+        };
         if let Some(unknown) = props.keys().find(|k| k.starts_with("sluicegate.")) {
             return Err(ConfigError(format!("unknown setting: {unknown}")));
         }
-        Ok(Settings { bind_address, bind_ports, sessions, results, max_request_bytes, session_defaults: props, data_roots, auth })
+        Ok(Settings { bind_address, bind_ports, sessions, results, max_request_bytes, session_defaults: props, data_roots, auth, livy })
     }
 }
 

@@ -95,6 +95,9 @@ pub struct BatchSpec {
     pub script: Option<(String, String)>,
     /// Properties for the script's engine, over the gateway defaults.
     pub conf: BTreeMap<String, String>,
+    /// Script parameters: the text `${1}` is replaced by the first, `${2}` by
+    /// the second, ... before the script is split into statements.
+    pub args: Vec<String>,
 }
 
 impl Gateway {
@@ -194,6 +197,12 @@ impl Gateway {
     /// Effective properties of a session.
     pub fn session_properties(&self, user: &User, session: Uuid) -> Result<BTreeMap<String, String>> {
         Ok(self.session(user, session)?.engine().properties())
+    }
+
+    /// Let a session stay unused `timeout` before it is closed (zero: never),
+    /// instead of the gateway's idle timeout.
+    pub fn set_session_idle_timeout(&self, user: &User, session: Uuid, timeout: Duration) -> Result<()> {
+        self.sessions.set_idle_timeout(user, session, timeout)
     }
 
     /// Keep a session alive.
@@ -373,6 +382,7 @@ impl Gateway {
             }
             _ => return Err(GatewayError::bad_request("The batch needs a resource: a SQL script under a data root, or an uploaded resourceFile.")),
         };
+        let text = bind_args(&text, &spec.args);
         let job_id = script::deploy(&self.shared, Arc::new(self.sessions.defaults().clone()), spec.conf.clone(), &text).map_err(as_bad_request)?;
         let job = self.shared.jobs.get(&job_id)?;
         let batch = Batch {
@@ -412,6 +422,16 @@ impl Gateway {
     pub async fn kill_batch(&self, user: &User, id: Uuid) -> Result<Kill> {
         self.batches.kill(user, id).await
     }
+}
+
+/// `script` with `${1}`, `${2}`, ... replaced by `args`, as text (the
+/// script is the submitter's own, so nothing is quoted); other text is left alone.
+fn bind_args(script: &str, args: &[String]) -> String {
+    let mut text = script.to_string();
+    for (n, arg) in args.iter().enumerate() {
+        text = text.replace(&format!("${{{}}}", n + 1), arg);
+    }
+    text
 }
 
 /// A refused batch resource or script is the request's fault.

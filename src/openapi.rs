@@ -9,6 +9,7 @@ use utoipa::{Modify, OpenApi};
 
 use crate::api::flink::{handlers, model};
 use crate::api::kyuubi::{admin as kyuubi_admin, batches as kyuubi_batches, handlers as kyuubi, metadata as kyuubi_metadata, model as kyuubi_model};
+use crate::api::livy::{batches as livy_batches, model as livy_model, sessions as livy_sessions, statements as livy_statements};
 use crate::format::{LogicalType, LogicalTypeField};
 
 /// The gateway's API description.
@@ -23,7 +24,10 @@ scripts from V4. Under `/v1` results are JSON rows only and `nextResultUri` has 
 Every failure answers `{\"errors\": [...]}` (ErrorResponse) with a truthful status; an unknown path or method is 404.\n\n\
 Under `/api/v1` the gateway speaks the Apache Kyuubi REST API v1 (tags `kyuubi`, `kyuubi-admin`): failures answer \
 `{\"message\": ...}` (KyuubiError) with Kyuubi's statuses (most failures 404, malformed requests 400, wrong credentials 403, \
-an unknown method 405).",
+an unknown method 405).\n\n\
+Under `/livy` the gateway speaks the Apache Livy REST API (tag `livy`; SQL only): creations answer 201 with `Location`, \
+failures `{\"msg\": ...}` (LivyMessage) with Livy's statuses (request faults and unknown fields 400, unknown ids 404, \
+an unknown `Accept` API version 406).",
         license(name = "Apache-2.0")
     ),
     paths(
@@ -42,6 +46,10 @@ an unknown method 405).",
         kyuubi_metadata::type_info, kyuubi_metadata::catalogs, kyuubi_metadata::table_types, kyuubi_metadata::get_schemas,
         kyuubi_metadata::get_tables, kyuubi_metadata::get_columns, kyuubi_metadata::get_functions, kyuubi_metadata::get_primary_keys,
         kyuubi_metadata::get_cross_reference,
+        livy_sessions::version, livy_sessions::list, livy_sessions::create, livy_sessions::get, livy_sessions::connect,
+        livy_sessions::state, livy_sessions::log, livy_sessions::delete,
+        livy_statements::submit, livy_statements::list, livy_statements::get, livy_statements::cancel, livy_statements::completion,
+        livy_batches::create, livy_batches::list, livy_batches::get, livy_batches::state, livy_batches::log, livy_batches::delete,
     ),
     components(schemas(
         model::ApiVersionsResponse, model::InfoResponse, model::OpenSessionRequest, model::OpenSessionResponse,
@@ -60,6 +68,10 @@ an unknown method 405).",
         kyuubi_model::CloseBatchResponse, kyuubi_model::Count, kyuubi_model::GetSchemasRequest, kyuubi_model::GetTablesRequest,
         kyuubi_model::GetColumnsRequest, kyuubi_model::GetFunctionsRequest, kyuubi_model::GetPrimaryKeysRequest,
         kyuubi_model::GetCrossReferenceRequest,
+        livy_model::LivyMessage, livy_model::LivyVersion, livy_model::CreateSessionRequest, livy_model::AppInfo, livy_model::SessionView,
+        livy_model::SessionList, livy_model::StateView, livy_model::LogView, livy_model::CreateStatementRequest, livy_model::StatementView,
+        livy_model::StatementList, livy_model::CompletionRequest, livy_model::CompletionView, livy_model::CreateBatchRequest,
+        livy_model::BatchView, livy_model::BatchList,
     )),
     modifiers(&Authentication, &ProtocolOperationIds),
     tags(
@@ -68,6 +80,7 @@ an unknown method 405).",
         (name = "operations", description = "Statements, their status and their results"),
         (name = "kyuubi", description = "Apache Kyuubi REST API v1: sessions, statements, operations, result sets"),
         (name = "kyuubi-admin", description = "Apache Kyuubi REST API v1 admin routes (administrators only: sluicegate.auth.admins)"),
+        (name = "livy", description = "Apache Livy REST API: interactive SQL sessions, statements, SQL batches"),
     )
 )]
 pub struct ApiDoc;
@@ -93,7 +106,7 @@ impl Modify for Authentication {
                     .build(),
             )
         };
-        let open = ["/api_versions", "/info", "/api/v1/ping", "/api/v1/version"];
+        let open = ["/api_versions", "/info", "/api/v1/ping", "/api/v1/version", "/livy/version"];
         for (path, item) in openapi.paths.paths.iter_mut() {
             if open.contains(&path.as_str()) {
                 continue;
@@ -106,6 +119,9 @@ impl Modify for Authentication {
                     operation.responses.responses.insert("401".into(), error("Missing, unusable or expired credentials (with `WWW-Authenticate`)", "KyuubiError"));
                     let forbidden = if path.starts_with("/api/v1/admin/") { "Wrong credentials, or not an administrator" } else { "Wrong credentials, or impersonation refused" };
                     operation.responses.responses.insert("403".into(), error(forbidden, "KyuubiError"));
+                } else if path.starts_with("/livy/") {
+                    operation.responses.responses.insert("401".into(), error("Missing, unusable, expired or wrong credentials (with `WWW-Authenticate`)", "LivyMessage"));
+                    operation.responses.responses.insert("403".into(), error("Impersonation refused", "LivyMessage"));
                 } else {
                     operation.responses.responses.insert("401".into(), error("Missing, unusable, expired or wrong credentials (with `WWW-Authenticate`)", "ErrorResponse"));
                     operation.responses.responses.insert("403".into(), error("Impersonation refused", "ErrorResponse"));
@@ -119,13 +135,13 @@ impl Modify for Authentication {
 /// generated clients name their functions by them), while handlers of
 /// different protocols share plain names (`open_session`, ...): every id of
 /// a protocol other than Flink's takes its first tag as a prefix
-/// (`kyuubi_open_session`, `kyuubi_admin_list_sessions`).
+/// (`kyuubi_open_session`, `kyuubi_admin_list_sessions`, `livy_create`).
 struct ProtocolOperationIds;
 
 impl Modify for ProtocolOperationIds {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         for (path, item) in openapi.paths.paths.iter_mut() {
-            if !path.starts_with("/api/") {
+            if !path.starts_with("/api/") && !path.starts_with("/livy/") {
                 continue;
             }
             for operation in [&mut item.get, &mut item.post, &mut item.put, &mut item.delete].into_iter().flatten() {

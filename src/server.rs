@@ -42,6 +42,11 @@ pub const REQUEST_ID: &str = "x-request-id";
 #[derive(Debug, Clone, Copy)]
 pub struct PeerAddr(pub SocketAddr);
 
+/// Marks a request that came in on the Livy port (`sluicegate.livy.port`):
+/// it is answered by the Livy API mounted at the root.
+#[derive(Debug, Clone, Copy)]
+pub struct LivyPort;
+
 /// How long in-flight requests may take to finish after shutdown starts.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -105,11 +110,22 @@ pub fn routes(gw: Arc<Gateway>, settings: &Settings, instance: String) -> impl F
         );
     });
     let kyuubi = Arc::new(api::kyuubi::Context { gw: gw.clone(), instance, fetch_limit: settings.results.page_rows });
-    spec.or(metrics)
+    let livy = Arc::new(api::livy::Context::new(gw.clone(), "/livy", settings.livy));
+    // Requests of the Livy port see only Livy, at the root (same sessions as under /livy).
+    let livy_port = warp::ext::optional::<LivyPort>()
+        .and_then(|port: Option<LivyPort>| async move { port.map(|_| ()).ok_or_else(warp::reject::not_found) })
+        .untuple_one()
+        .and(api::livy::routes(Arc::new(livy.mounted_at("")), None, settings.max_request_bytes));
+    livy_port
+        .or(spec)
+        .unify()
+        .or(metrics)
         .unify()
         .or(api::docs::route())
         .unify()
         .or(api::kyuubi::routes(kyuubi, settings.max_request_bytes))
+        .unify()
+        .or(api::livy::routes(livy, Some("livy"), settings.max_request_bytes))
         .unify()
         .or(api::flink::routes(gw, settings.max_request_bytes))
         .unify()
@@ -119,6 +135,14 @@ pub fn routes(gw: Arc<Gateway>, settings: &Settings, instance: String) -> impl F
         .unify()
         .map(move |response| api::http::with_challenge(response, challenge))
         .with(log)
+}
+
+/// The next connection on `listener`; never, without one.
+async fn accept_on(listener: Option<&TcpListener>) -> std::io::Result<(tokio::net::TcpStream, SocketAddr)> {
+    match listener {
+        Some(listener) => listener.accept().await,
+        None => std::future::pending().await,
+    }
 }
 
 /// The id of a request: the client's `X-Request-Id` when it is a sane token,
@@ -140,26 +164,44 @@ pub async fn run(listener: TcpListener, settings: Settings, shutdown: impl Futur
     let instance = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
     let service = warp::service(routes(gw.clone(), &settings, instance.clone()));
     tracing::info!(addr = %instance, "sluicegate listening");
+    let livy = match settings.livy.port {
+        Some(port) => match TcpListener::bind(SocketAddr::new(settings.bind_address, port)).await {
+            Ok(livy) => {
+                tracing::info!(addr = %livy.local_addr().map(|a| a.to_string()).unwrap_or_default(), "Livy REST API listening at the root");
+                Some(livy)
+            }
+            Err(e) => {
+                tracing::error!(error = %e, port, "cannot listen on the Livy port: Livy is served under /livy only");
+                None
+            }
+        },
+        None => None,
+    };
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
-        let (stream, remote) = tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok(pair) => pair,
-                Err(e) => {
-                    // Out of file descriptors and the like: back off instead of spinning.
-                    tracing::warn!(error = %e, "accept failed");
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                    continue;
-                }
-            },
+        let (accepted, on_livy_port) = tokio::select! {
+            accepted = listener.accept() => (accepted, false),
+            accepted = accept_on(livy.as_ref()) => (accepted, true),
             () = &mut shutdown => break,
+        };
+        let (stream, remote) = match accepted {
+            Ok(pair) => pair,
+            Err(e) => {
+                // Out of file descriptors and the like: back off instead of spinning.
+                tracing::warn!(error = %e, "accept failed");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
         };
         let service = service.clone();
         let handler = hyper::service::service_fn(move |mut request: hyper::Request<hyper::body::Incoming>| {
             let mut service = service.clone();
             // The peer's address, for protocols that report client addresses.
             request.extensions_mut().insert(PeerAddr(remote));
+            if on_livy_port {
+                request.extensions_mut().insert(LivyPort);
+            }
             let id = request_id(request.headers());
             let span = tracing::info_span!("request", id = id.to_str().unwrap_or("-"));
             async move {
@@ -184,6 +226,7 @@ pub async fn run(listener: TcpListener, settings: Settings, shutdown: impl Futur
         });
     }
     drop(listener);
+    drop(livy);
     tracing::info!("shutting down: cancelling running operations");
     gw.shut_down();
     if tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown()).await.is_err() {

@@ -2,6 +2,8 @@
 //!
 //! - [`flink`]: the Apache Flink SQL Gateway REST API, v1–v4.
 //! - [`kyuubi`]: the Apache Kyuubi REST API v1, under `/api/v1`.
+//! - [`livy`]: the Apache Livy REST API, under `/livy` (and at the root of
+//!   its own port).
 //! - [`docs`]: the interactive API page (Swagger UI, vendored).
 //! - [`http`]: what every protocol shares: bounded body reading, JSON replies,
 //!   and the one mapping from [`GatewayError`] to an HTTP status.
@@ -10,6 +12,7 @@ pub mod docs;
 pub mod flink;
 pub mod http;
 pub mod kyuubi;
+pub mod livy;
 
 use warp::http::StatusCode;
 

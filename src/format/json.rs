@@ -67,7 +67,7 @@ pub fn write_json_rows(
 }
 
 /// A column (or nested child) ready to be written row by row.
-struct JsonColumn {
+pub(crate) struct JsonColumn {
     /// Bounds and nulls, checked before the typed writer runs.
     rows: RowCheck,
     /// The typed writer, chosen once from the data type.
@@ -77,7 +77,7 @@ struct JsonColumn {
 impl JsonColumn {
     /// Builds the encoder tree for `array`. `top_level` is true for result
     /// columns and false for anything nested (it decides LTZ shifting).
-    fn new(array: &ArrayRef, top_level: bool, opts: &FormatOptions) -> Result<Self, FormatError> {
+    pub(crate) fn new(array: &ArrayRef, top_level: bool, opts: &FormatOptions) -> Result<Self, FormatError> {
         if let Some(flat) = flatten(array)? {
             return Self::new(&flat, top_level, opts);
         }
@@ -89,7 +89,7 @@ impl JsonColumn {
 
     /// Writes the value at `row`, or `null`.
     #[inline]
-    fn encode(&mut self, row: usize, out: &mut Vec<u8>) -> Result<(), FormatError> {
+    pub(crate) fn encode(&mut self, row: usize, out: &mut Vec<u8>) -> Result<(), FormatError> {
         if self.rows.is_null(row)? {
             out.extend_from_slice(b"null");
             Ok(())

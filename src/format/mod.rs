@@ -17,10 +17,14 @@
 //! For Hive / JDBC clients (the Kyuubi API), [`hive_type`] describes the
 //! same Arrow types (TTypeId names, TYPE_NAME text, `java.sql.Types` codes)
 //! and [`write_hive_rows`] writes rows as Thrift value unions.
+//!
+//! For Livy clients, [`livy`] writes Spark's schema JSON, the row arrays of
+//! a SQL statement's output and `Dataset.toJSON` lines.
 
 mod arrays;
 pub(crate) mod float;
 pub mod hive;
+pub mod livy;
 pub mod hive_types;
 mod json;
 mod logical_type;

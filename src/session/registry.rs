@@ -55,6 +55,9 @@ struct Entry {
     session: Arc<Session>,
     /// When it expires unless used; `None` when expiry is off.
     deadline: Option<Instant>,
+    /// How long it may stay unused: the gateway's idle timeout unless the
+    /// session asked for its own ([`SessionRegistry::set_idle_timeout`]).
+    idle_timeout: Duration,
 }
 
 #[derive(Default)]
@@ -109,6 +112,12 @@ impl SessionRegistry {
         !self.limits.idle_timeout.is_zero() && !self.limits.check_interval.is_zero()
     }
 
+    /// The deadline of a session used now that may stay unused `timeout`;
+    /// none when it never expires (zero) or nothing sweeps.
+    fn deadline_after(&self, timeout: Duration) -> Option<Instant> {
+        (!timeout.is_zero() && !self.limits.check_interval.is_zero()).then(|| Instant::now() + timeout)
+    }
+
     /// The properties every session starts from.
     pub fn defaults(&self) -> &BTreeMap<String, String> {
         &self.defaults
@@ -143,7 +152,7 @@ impl SessionRegistry {
         if let Some(deadline) = deadline {
             state.deadlines.insert((deadline, session.handle));
         }
-        state.sessions.insert(session.handle, Entry { session: session.clone(), deadline });
+        state.sessions.insert(session.handle, Entry { session: session.clone(), deadline, idle_timeout: self.limits.idle_timeout });
         tracing::info!(session = %session.handle, name = ?session.name, user = %session.owner, "session opened");
         Ok(session)
     }
@@ -160,14 +169,38 @@ impl SessionRegistry {
             .filter(|e| caller.may_access(&e.session.owner))
             .ok_or(GatewayError::SessionNotFound(handle))?;
         entry.session.touch();
-        if expires {
-            let deadline = Instant::now() + self.limits.idle_timeout;
-            if let Some(old) = entry.deadline.replace(deadline) {
+        if expires || entry.idle_timeout != self.limits.idle_timeout {
+            if let Some(old) = entry.deadline.take() {
                 state.deadlines.remove(&(old, handle));
             }
-            state.deadlines.insert((deadline, handle));
+            entry.deadline = self.deadline_after(entry.idle_timeout);
+            if let Some(deadline) = entry.deadline {
+                state.deadlines.insert((deadline, handle));
+            }
         }
         Ok(entry.session.clone())
+    }
+
+    /// Give a session `caller` may use an idle timeout of its own (zero:
+    /// it never expires), counted from now. Sessions are swept every check
+    /// interval, so it ends at most that much later than its deadline.
+    pub fn set_idle_timeout(&self, caller: &User, handle: Uuid, timeout: Duration) -> Result<()> {
+        let mut guard = self.lock();
+        let state = &mut *guard;
+        let entry = state
+            .sessions
+            .get_mut(&handle)
+            .filter(|e| caller.may_access(&e.session.owner))
+            .ok_or(GatewayError::SessionNotFound(handle))?;
+        entry.idle_timeout = timeout;
+        if let Some(old) = entry.deadline.take() {
+            state.deadlines.remove(&(old, handle));
+        }
+        entry.deadline = self.deadline_after(timeout);
+        if let Some(deadline) = entry.deadline {
+            state.deadlines.insert((deadline, handle));
+        }
+        Ok(())
     }
 
     /// Every live session `caller` may see: its own, or all for an admin.
@@ -227,7 +260,8 @@ impl SessionRegistry {
     /// operations nobody comes back for.
     pub async fn run_expiry(self: Arc<Self>, shutdown: CancellationToken) {
         let sweep_operations = !self.limits.operation_idle_timeout.is_zero();
-        if self.limits.check_interval.is_zero() || (!self.expires() && !sweep_operations) {
+        // A session may ask for its own timeout, so the sweep runs whenever there is an interval.
+        if self.limits.check_interval.is_zero() {
             return;
         }
         loop {
@@ -235,9 +269,7 @@ impl SessionRegistry {
                 _ = shutdown.cancelled() => return,
                 _ = tokio::time::sleep(self.limits.check_interval) => {
                     let now = Instant::now();
-                    if self.expires() {
-                        self.purge_expired(now);
-                    }
+                    self.purge_expired(now);
                     if sweep_operations {
                         self.purge_idle_operations(now);
                     }

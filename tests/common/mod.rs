@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod kyuubi;
+pub mod livy;
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};

@@ -132,7 +132,7 @@ pub async fn submit(ctx: Arc<Context>, user: User, submission: Submission) -> Re
         None => None,
     };
     let proxy = conf.get("kyuubi.session.proxy.user").or_else(|| conf.get("hive.server2.proxy.user")).cloned();
-    let spec = BatchSpec { id, kind: request.batch_type, name: request.name, resource: request.resource, script: upload, conf };
+    let spec = BatchSpec { id, kind: request.batch_type, name: request.name, resource: request.resource, script: upload, conf, args: Vec::new() };
     let (batch, duplicated) = ctx.gw.submit_batch(&user, proxy.as_deref(), spec).map_err(reject)?;
     Ok(json_ok(&body(&ctx, &batch, duplicated)))
 }
