@@ -18,6 +18,9 @@
 //! - [`encoding`]: `HEX`, `UNHEX`, `ENCODE`, `DECODE`;
 //! - [`url`]: `URL_ENCODE`, `URL_DECODE`, `PARSE_URL`;
 //! - [`collections`]: `CARDINALITY`, `ELT`, `STR_TO_MAP`;
+//! - [`arrays`]: `ELEMENT`, `ARRAY_REMOVE`, `ARRAY_POSITION`,
+//!   `MAP_FROM_ARRAYS`, `MAP_UNION`, and Flink's NULL rules or argument
+//!   forms for DataFusion's `ARRAY_CONCAT`, `ARRAY_JOIN`, `ARRAY_SLICE`;
 //! - [`printf`]: `PRINTF`, a subset of Java's `String.format` (see its
 //!   doc for which);
 //! - [`calendar`]: `YEAR`, `QUARTER`, `MONTH`, `WEEK`, `DAYOFYEAR`,
@@ -38,6 +41,7 @@
 //! Every function works on whole arrays (a batch at a time), never row by
 //! row through `ScalarValue`, since they sit on the paging hot path.
 
+mod arrays;
 mod calendar;
 mod clock;
 mod collections;
@@ -65,6 +69,8 @@ mod tests_json;
 mod tests_strings;
 #[cfg(test)]
 mod tests_temporal;
+#[cfg(test)]
+mod tests_collections;
 
 use std::sync::Arc;
 
@@ -87,7 +93,7 @@ pub fn register(ctx: &SessionContext) {
 
 /// Every function of this module.
 fn all() -> Vec<ScalarUDF> {
-    let files = [math::all, string::all, conditional::all, time_units::all, clock::all, hashing::all, encoding::all, url::all, collections::all, printf::all, calendar::all, json::all, temporal::all];
+    let files = [math::all, string::all, conditional::all, time_units::all, clock::all, hashing::all, encoding::all, url::all, collections::all, arrays::all, printf::all, calendar::all, json::all, temporal::all];
     files.into_iter().flat_map(|file| file()).collect()
 }
 
