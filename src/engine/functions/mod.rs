@@ -21,6 +21,7 @@
 //! - [`arrays`]: `ELEMENT`, `ARRAY_REMOVE`, `ARRAY_POSITION`,
 //!   `MAP_FROM_ARRAYS`, `MAP_UNION`, and Flink's NULL rules or argument
 //!   forms for DataFusion's `ARRAY_CONCAT`, `ARRAY_JOIN`, `ARRAY_SLICE`;
+//! - [`introspection`]: `TYPEOF`;
 //! - [`printf`]: `PRINTF`, a subset of Java's `String.format` (see its
 //!   doc for which);
 //! - [`calendar`]: `YEAR`, `QUARTER`, `MONTH`, `WEEK`, `DAYOFYEAR`,
@@ -49,6 +50,7 @@ mod conditional;
 mod date_pattern;
 mod encoding;
 mod hashing;
+mod introspection;
 mod json;
 mod json_values;
 mod math;
@@ -93,7 +95,7 @@ pub fn register(ctx: &SessionContext) {
 
 /// Every function of this module.
 fn all() -> Vec<ScalarUDF> {
-    let files = [math::all, string::all, conditional::all, time_units::all, clock::all, hashing::all, encoding::all, url::all, collections::all, arrays::all, printf::all, calendar::all, json::all, temporal::all];
+    let files = [math::all, string::all, conditional::all, time_units::all, clock::all, hashing::all, encoding::all, url::all, collections::all, arrays::all, introspection::all, printf::all, calendar::all, json::all, temporal::all];
     files.into_iter().flat_map(|file| file()).collect()
 }
 
