@@ -15,7 +15,9 @@
 //! - `JSON_OBJECT([KEY] k VALUE v, .. [NULL|ABSENT ON NULL])` →
 //!   `json_object('NULL'|'ABSENT', k, v, ..)`, and `JSON_ARRAY(v, .. [.. ON NULL])`
 //!   → `json_array('ABSENT'|'NULL', v, ..)` (Flink's defaults: objects keep
-//!   NULLs, arrays drop them).
+//!   NULLs, arrays drop them), and the aggregates `JSON_OBJECTAGG([KEY] k
+//!   VALUE v [..])` / `JSON_ARRAYAGG(v [..])` alike → `json_objectagg(mode,
+//!   k, v)` / `json_arrayagg(mode, v)`.
 //!
 //! The text is tokenized with the SQL tokenizer, so strings, quoted names
 //! and comments are never touched; everything outside a rewritten construct
@@ -34,7 +36,7 @@ use crate::error::{GatewayError, Result};
 const MAX_DEPTH: usize = 64;
 
 /// Words that may start a construct rewritten here; text without any of them is returned as is.
-const TRIGGERS: [&str; 10] = ["MAP", "CAST", "FLOOR", "CEIL", "TIMESTAMPADD", "TIMESTAMPDIFF", "JSON", "JSON_OBJECT", "JSON_ARRAY", "LOCALTIME"];
+const TRIGGERS: [&str; 8] = ["MAP", "CAST", "FLOOR", "CEIL", "TIMESTAMPADD", "TIMESTAMPDIFF", "JSON", "LOCALTIME"];
 
 /// One meaningful token with its byte range in the text.
 struct Tok {
@@ -160,7 +162,7 @@ fn construct(sql: &str, toks: &[Tok], i: usize, zone: &str, inner: &dyn Fn(std::
             let rest = parts[1..].iter().map(|&p| text_of(p)).collect::<Result<Vec<_>>>()?;
             Ok(Some(Replacement { from: i, last: close, text: format!("{}('{unit}', {})", word.to_ascii_lowercase(), rest.join(", ")) }))
         }
-        ("JSON_OBJECT" | "JSON_ARRAY", Some(Token::LParen)) => {
+        ("JSON_OBJECT" | "JSON_ARRAY" | "JSON_OBJECTAGG" | "JSON_ARRAYAGG", Some(Token::LParen)) => {
             let (close, parts) = args(i + 1)?;
             let mut parts = parts;
             let on_null = on_null_clause(toks, &mut parts);
@@ -169,19 +171,19 @@ fn construct(sql: &str, toks: &[Tok], i: usize, zone: &str, inner: &dyn Fn(std::
                 if part.0 >= part.1 {
                     continue;
                 }
-                if word == "JSON_ARRAY" {
+                if word.starts_with("JSON_ARRAY") {
                     items.push(text_of(part)?);
                     continue;
                 }
                 // [KEY] k VALUE v
                 let start = if toks[part.0].is("KEY") { part.0 + 1 } else { part.0 };
                 let Some(value_at) = last_top_level(toks, start, part.1, "VALUE") else {
-                    return Err(GatewayError::Sql("SQL validation failed. JSON_OBJECT takes entries as [KEY] key VALUE value".into()));
+                    return Err(GatewayError::Sql(format!("SQL validation failed. {word} takes entries as [KEY] key VALUE value")));
                 };
                 items.push(text_of((start, value_at))?);
                 items.push(text_of((value_at + 1, part.1))?);
             }
-            let default = if word == "JSON_OBJECT" { "NULL" } else { "ABSENT" };
+            let default = if word.starts_with("JSON_OBJECT") { "NULL" } else { "ABSENT" };
             let mode = on_null.unwrap_or(default);
             let args = std::iter::once(format!("'{mode}'")).chain(items).collect::<Vec<_>>().join(", ");
             Ok(Some(Replacement { from: i, last: close, text: format!("{}({args})", word.to_ascii_lowercase()) }))

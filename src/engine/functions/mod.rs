@@ -21,6 +21,8 @@
 //! - [`arrays`]: `ELEMENT`, `ARRAY_REMOVE`, `ARRAY_POSITION`,
 //!   `MAP_FROM_ARRAYS`, `MAP_UNION`, and Flink's NULL rules or argument
 //!   forms for DataFusion's `ARRAY_CONCAT`, `ARRAY_JOIN`, `ARRAY_SLICE`;
+//! - [`aggregates`]: the aggregate functions `PERCENTILE`, `JSON_ARRAYAGG`,
+//!   `JSON_OBJECTAGG` (the latter two as rewritten by the dialect layer);
 //! - [`introspection`]: `TYPEOF`;
 //! - [`printf`]: `PRINTF`, a subset of Java's `String.format` (see its
 //!   doc for which);
@@ -42,6 +44,7 @@
 //! Every function works on whole arrays (a batch at a time), never row by
 //! row through `ScalarValue`, since they sit on the paging hot path.
 
+mod aggregates;
 mod arrays;
 mod calendar;
 mod clock;
@@ -72,6 +75,8 @@ mod tests_strings;
 #[cfg(test)]
 mod tests_temporal;
 #[cfg(test)]
+mod tests_aggregates;
+#[cfg(test)]
 mod tests_collections;
 
 use std::sync::Arc;
@@ -91,6 +96,9 @@ pub fn register(ctx: &SessionContext) {
     for function in all() {
         ctx.register_udf(function);
     }
+    for function in aggregates::all() {
+        ctx.register_udaf(function);
+    }
 }
 
 /// Every function of this module.
@@ -105,7 +113,11 @@ pub fn names() -> Vec<String> {
         let mut names = vec![f.name().to_string()];
         names.extend(f.aliases().iter().cloned());
         names
-    }).collect()
+    }).chain(aggregates::all().into_iter().flat_map(|f| {
+        let mut names = vec![f.name().to_string()];
+        names.extend(f.aliases().iter().cloned());
+        names
+    })).collect()
 }
 
 /// A DataFusion function under one more (Flink) name.

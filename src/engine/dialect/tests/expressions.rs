@@ -30,6 +30,7 @@ fn text_outside_constructs_is_copied_and_strings_are_left_alone() {
         ("SELECT s IS JSON, f(s) IS NOT JSON OBJECT, (a || b) IS JSON ARRAY", "SELECT is_json(s, 'VALUE'), NOT is_json(f(s), 'OBJECT'), is_json((a || b), 'ARRAY')"),
         ("SELECT JSON_OBJECT(KEY 'k' VALUE 1, 'j' VALUE MAP['x', 2] ABSENT ON NULL)", "SELECT json_object('ABSENT', 'k', 1, 'j', make_map('x', 2))"),
         ("SELECT JSON_ARRAY(1, 'a'), JSON_ARRAY(NULL NULL ON NULL)", "SELECT json_array('ABSENT', 1, 'a'), json_array('NULL', NULL)"),
+        ("SELECT JSON_OBJECTAGG(KEY k VALUE v), JSON_ARRAYAGG(x), JSON_ARRAYAGG(x NULL ON NULL)", "SELECT json_objectagg('NULL', k, v), json_arrayagg('ABSENT', x), json_arrayagg('NULL', x)"),
     ];
     for (flink, expected) in cases {
         assert_eq!(rewrite_expressions(flink, "UTC").unwrap(), expected);
@@ -38,7 +39,7 @@ fn text_outside_constructs_is_copied_and_strings_are_left_alone() {
 
 #[test]
 fn malformed_constructs_are_errors_not_panics() {
-    for bad in ["SELECT MAP['a']", "SELECT MAP['a', 1", "SELECT FLOOR(ts TO FORTNIGHT)", "SELECT CAST(x AS ROW<a WIBBLE>)", "SELECT JSON_OBJECT('k' 1)"] {
+    for bad in ["SELECT MAP['a']", "SELECT MAP['a', 1", "SELECT FLOOR(ts TO FORTNIGHT)", "SELECT CAST(x AS ROW<a WIBBLE>)", "SELECT JSON_OBJECT('k' 1)", "SELECT JSON_OBJECTAGG(k v)"] {
         assert!(rewrite_expressions(bad, "UTC").is_err(), "{bad}");
     }
     let deep = format!("SELECT {}1{}", "MAP[1, ".repeat(200), "]".repeat(200));
