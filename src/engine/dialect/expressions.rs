@@ -17,7 +17,9 @@
 //!   → `json_array('ABSENT'|'NULL', v, ..)` (Flink's defaults: objects keep
 //!   NULLs, arrays drop them), and the aggregates `JSON_OBJECTAGG([KEY] k
 //!   VALUE v [..])` / `JSON_ARRAYAGG(v [..])` alike → `json_objectagg(mode,
-//!   k, v)` / `json_arrayagg(mode, v)`.
+//!   k, v)` / `json_arrayagg(mode, v)`;
+//! - `(a, b) OVERLAPS (c, d)` and `JSON_VALUE(.. RETURNING ..)`: see
+//!   [`super::clauses`].
 //!
 //! The text is tokenized with the SQL tokenizer, so strings, quoted names
 //! and comments are never touched; everything outside a rewritten construct
@@ -36,21 +38,21 @@ use crate::error::{GatewayError, Result};
 const MAX_DEPTH: usize = 64;
 
 /// Words that may start a construct rewritten here; text without any of them is returned as is.
-const TRIGGERS: [&str; 8] = ["MAP", "CAST", "FLOOR", "CEIL", "TIMESTAMPADD", "TIMESTAMPDIFF", "JSON", "LOCALTIME"];
+const TRIGGERS: [&str; 9] = ["MAP", "CAST", "FLOOR", "CEIL", "TIMESTAMPADD", "TIMESTAMPDIFF", "JSON", "LOCALTIME", "OVERLAPS"];
 
 /// One meaningful token with its byte range in the text.
-struct Tok {
+pub(super) struct Tok {
     /// The token.
-    token: Token,
+    pub(super) token: Token,
     /// Byte offset of its first character.
-    start: usize,
+    pub(super) start: usize,
     /// Byte offset just past its last character.
-    end: usize,
+    pub(super) end: usize,
 }
 
 impl Tok {
     /// The upper-cased unquoted word, if the token is one.
-    fn word(&self) -> Option<String> {
+    pub(super) fn word(&self) -> Option<String> {
         match &self.token {
             Token::Word(w) if w.quote_style.is_none() => Some(w.value.to_ascii_uppercase()),
             _ => None,
@@ -58,7 +60,7 @@ impl Tok {
     }
 
     /// Whether the token is the unquoted word `word` (case-insensitive).
-    fn is(&self, word: &str) -> bool {
+    pub(super) fn is(&self, word: &str) -> bool {
         self.word().is_some_and(|w| w == word)
     }
 }
@@ -103,17 +105,20 @@ fn rewrite(sql: &str, zone: &str, depth: usize) -> Result<String> {
 }
 
 /// A rewritten construct: tokens `from..=last` become `text`.
-struct Replacement {
+pub(super) struct Replacement {
     /// Its first token.
-    from: usize,
+    pub(super) from: usize,
     /// Its last token.
-    last: usize,
+    pub(super) last: usize,
     /// What it becomes.
-    text: String,
+    pub(super) text: String,
 }
 
 /// The construct starting at token `i` (or, for `IS JSON`, ending its operand there), if any.
 fn construct(sql: &str, toks: &[Tok], i: usize, zone: &str, inner: &dyn Fn(std::ops::Range<usize>) -> Result<String>) -> Result<Option<Replacement>> {
+    if toks[i].token == Token::LParen {
+        return super::clauses::overlaps(toks, i, &text_of_in(toks, inner));
+    }
     let Some(word) = toks[i].word() else { return Ok(None) };
     // A name after a dot (`t.map`) or a column followed by something else is not a construct.
     if i > 0 && toks[i - 1].token == Token::Period {
@@ -124,7 +129,7 @@ fn construct(sql: &str, toks: &[Tok], i: usize, zone: &str, inner: &dyn Fn(std::
         let close = closing(toks, open).ok_or_else(|| GatewayError::Sql(format!("SQL parse error: unbalanced brackets after {word}")))?;
         Ok((close, split_top_level(toks, open + 1, close)))
     };
-    let text_of = |(a, b): (usize, usize)| -> Result<String> { if a >= b { Ok(String::new()) } else { inner(toks[a].start..toks[b - 1].end) } };
+    let text_of = text_of_in(toks, inner);
     match (word.as_str(), next) {
         ("MAP", Some(Token::LBracket)) => {
             let (close, parts) = args(i + 1)?;
@@ -195,6 +200,11 @@ fn construct(sql: &str, toks: &[Tok], i: usize, zone: &str, inner: &dyn Fn(std::
     }
 }
 
+/// The text of tokens `a..b`, rewritten in turn (empty when `a >= b`).
+pub(super) fn text_of_in<'a>(toks: &'a [Tok], inner: &'a dyn Fn(std::ops::Range<usize>) -> Result<String>) -> impl Fn((usize, usize)) -> Result<String> + 'a {
+    move |(a, b)| if a >= b { Ok(String::new()) } else { inner(toks[a].start..toks[b - 1].end) }
+}
+
 /// `e IS [NOT] JSON [kind]`, with `IS` at token `i`: the operand is the
 /// primary right before it (a name, literal, call or parenthesized expression).
 fn is_json(toks: &[Tok], i: usize, inner: &dyn Fn(std::ops::Range<usize>) -> Result<String>) -> Result<Option<Replacement>> {
@@ -259,7 +269,7 @@ fn unit_name(toks: &[Tok], from: usize, to: usize) -> Result<String> {
 
 /// The Arrow type a cast to the Flink type `text` needs, when DataFusion's
 /// SQL cannot name it; `None` for the types DataFusion casts to itself.
-fn arrow_cast_type(text: &str, zone: &str) -> Result<Option<String>> {
+pub(super) fn arrow_cast_type(text: &str, zone: &str) -> Result<Option<String>> {
     let upper = text.to_ascii_uppercase();
     let needs_arrow = ["BYTES", "BINARY", "TIMESTAMP_LTZ", "LOCAL TIME ZONE", "ROW", "MAP", "ARRAY", "MULTISET"].iter().any(|w| upper.contains(w))
         || (upper.trim_start().starts_with("TIMESTAMP") && upper.contains('('));
@@ -292,7 +302,7 @@ fn tokens(sql: &str) -> Option<Vec<Tok>> {
 }
 
 /// The token closing the bracket opened at `open` (`(` or `[`).
-fn closing(toks: &[Tok], open: usize) -> Option<usize> {
+pub(super) fn closing(toks: &[Tok], open: usize) -> Option<usize> {
     let mut depth = 0usize;
     for (at, tok) in toks.iter().enumerate().skip(open) {
         match tok.token {
@@ -328,7 +338,7 @@ fn opening(toks: &[Tok], close: usize) -> Option<usize> {
 }
 
 /// Token ranges of the comma-separated parts of `from..to`, at bracket depth zero.
-fn split_top_level(toks: &[Tok], from: usize, to: usize) -> Vec<(usize, usize)> {
+pub(super) fn split_top_level(toks: &[Tok], from: usize, to: usize) -> Vec<(usize, usize)> {
     let mut parts = Vec::new();
     let (mut depth, mut start) = (0usize, from);
     for at in from..to {
@@ -350,7 +360,7 @@ fn split_top_level(toks: &[Tok], from: usize, to: usize) -> Vec<(usize, usize)> 
 
 /// The last unquoted `word` at bracket depth zero in `from..to`, skipping
 /// the insides of `CASE ... END` (whose `AS`-free syntax has none anyway).
-fn last_top_level(toks: &[Tok], from: usize, to: usize, word: &str) -> Option<usize> {
+pub(super) fn last_top_level(toks: &[Tok], from: usize, to: usize, word: &str) -> Option<usize> {
     let mut depth = 0usize;
     let mut found = None;
     for at in from..to {

@@ -18,6 +18,7 @@
 //! - `command`: SET / RESET, STOP JOB, EXPLAIN, EXECUTE, statement sets.
 //! - `script`: splitting a script into statements.
 
+mod clauses;
 mod command;
 mod cursor;
 mod ddl;

@@ -69,3 +69,23 @@ async fn rewritten_expressions_compute_flink_results() {
         assert_eq!(eval(expr).await, (value.to_string(), ty), "{expr}");
     }
 }
+
+#[tokio::test]
+async fn overlaps_is_the_sql_standard_predicate() {
+    use DataType::*;
+    // Flink 1.20 docs, Temporal Functions, "value1 OVERLAPS value2": the two examples, then
+    // touching ends (Calcite's e0 >= s1), unsorted pairs, timestamps, and NULL.
+    let cases: Vec<(&str, &str, DataType)> = vec![
+        ("(TIME '02:55:00', INTERVAL '1' HOUR) OVERLAPS (TIME '03:30:00', INTERVAL '2' HOUR)", "true", Boolean),
+        ("(TIME '09:00:00', TIME '10:00:00') OVERLAPS (TIME '10:15:00', INTERVAL '3' HOUR)", "false", Boolean),
+        ("(DATE '2020-01-01', DATE '2020-01-10') OVERLAPS (DATE '2020-01-10', DATE '2020-01-20')", "true", Boolean),
+        ("(TIMESTAMP '2020-01-10 00:00:00', TIMESTAMP '2020-01-01 00:00:00') OVERLAPS (TIMESTAMP '2020-01-05 00:00:00', INTERVAL '1' DAY)", "true", Boolean),
+        ("(TIMESTAMP '2020-01-01 00:00:00', INTERVAL '1' DAY) OVERLAPS (TIMESTAMP '2020-01-03 00:00:00', INTERVAL '1' DAY)", "false", Boolean),
+        ("(CAST(NULL AS TIMESTAMP), INTERVAL '1' DAY) OVERLAPS (TIMESTAMP '2020-01-03 00:00:00', INTERVAL '1' DAY)", "NULL", Boolean),
+    ];
+    for (expr, value, ty) in cases {
+        assert_eq!(eval(expr).await, (value.to_string(), ty), "{expr}");
+    }
+    // A parenthesized expression that is not a pair stays as it was.
+    assert_eq!(rewrite_expressions("SELECT (1 + 2) * 3, (a, b)", "UTC").unwrap(), "SELECT (1 + 2) * 3, (a, b)");
+}
