@@ -193,6 +193,10 @@ fn construct(sql: &str, toks: &[Tok], i: usize, zone: &str, inner: &dyn Fn(std::
             let args = std::iter::once(format!("'{mode}'")).chain(items).collect::<Vec<_>>().join(", ");
             Ok(Some(Replacement { from: i, last: close, text: format!("{}({args})", word.to_ascii_lowercase()) }))
         }
+        ("JSON_VALUE", Some(Token::LParen)) => {
+            let (close, parts) = args(i + 1)?;
+            super::clauses::json_value(sql, toks, i, close, &parts, zone, &text_of)
+        }
         ("IS", _) => is_json(toks, i, inner),
         // Keywords without parentheses the SQL parser takes for column names.
         ("LOCALTIMESTAMP" | "LOCALTIME", next) if next != Some(&Token::LParen) => Ok(Some(Replacement { from: i, last: i, text: format!("{}()", word.to_ascii_lowercase()) })),
@@ -276,6 +280,11 @@ pub(super) fn arrow_cast_type(text: &str, zone: &str) -> Result<Option<String>> 
     if !needs_arrow {
         return Ok(None);
     }
+    arrow_type_text(text, zone).map(Some)
+}
+
+/// The Arrow type text (quotes doubled, for a SQL string) of the Flink type `text`.
+pub(super) fn arrow_type_text(text: &str, zone: &str) -> Result<String> {
     let mut cursor = Cursor::new(text)?;
     let ty = parse_type(&mut cursor)?;
     cursor.expect_end()?;
@@ -284,7 +293,7 @@ pub(super) fn arrow_cast_type(text: &str, zone: &str) -> Result<Option<String>> 
         (TypeKind::TimestampLtz(_), datafusion::arrow::datatypes::DataType::Timestamp(unit, _)) => datafusion::arrow::datatypes::DataType::Timestamp(unit, Some(zone.into())),
         (_, arrow) => arrow,
     };
-    Ok(Some(arrow.to_string().replace('\'', "''")))
+    Ok(arrow.to_string().replace('\'', "''"))
 }
 
 /// The meaningful tokens of `sql` with byte ranges; `None` when the

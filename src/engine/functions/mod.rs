@@ -29,7 +29,8 @@
 //! - [`calendar`]: `YEAR`, `QUARTER`, `MONTH`, `WEEK`, `DAYOFYEAR`,
 //!   `DAYOFMONTH`, `DAYOFWEEK`, `HOUR`, `MINUTE`, `SECOND`, and
 //!   `TIMESTAMPADD`/`TIMESTAMPDIFF` (as rewritten by the dialect layer);
-//! - [`json`] (with [`json_values`]): `IS JSON`, `JSON_EXISTS`,
+//! - [`json`] (with [`json_values`], and [`json_returning`] for
+//!   `JSON_VALUE`'s clauses): `IS JSON`, `JSON_EXISTS`,
 //!   `JSON_VALUE`, `JSON_QUERY`, `JSON_STRING`, `JSON_OBJECT`, `JSON_ARRAY`;
 //! - [`temporal`] (with [`date_pattern`]): `DATE_FORMAT`, `FROM_UNIXTIME`,
 //!   `UNIX_TIMESTAMP`, `TO_DATE`, `TO_TIMESTAMP`, `TO_TIMESTAMP_LTZ`,
@@ -55,6 +56,7 @@ mod encoding;
 mod hashing;
 mod introspection;
 mod json;
+mod json_returning;
 mod json_values;
 mod math;
 mod printf;

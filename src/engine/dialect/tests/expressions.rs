@@ -89,3 +89,19 @@ async fn overlaps_is_the_sql_standard_predicate() {
     // A parenthesized expression that is not a pair stays as it was.
     assert_eq!(rewrite_expressions("SELECT (1 + 2) * 3, (a, b)", "UTC").unwrap(), "SELECT (1 + 2) * 3, (a, b)");
 }
+
+#[test]
+fn json_value_clauses_become_arguments() {
+    let cases = [
+        ("SELECT JSON_VALUE(j, '$.a')", "SELECT JSON_VALUE(j, '$.a')"),
+        ("SELECT JSON_VALUE(j, '$.a' RETURNING INT)", "SELECT json_value(j, '$.a', 'Int32', 'NULL', NULL, 'NULL', NULL)"),
+        ("SELECT JSON_VALUE(j, p DEFAULT f(1, 2) ON EMPTY ERROR ON ERROR)", "SELECT json_value(j, p, 'Utf8', 'DEFAULT', f(1, 2), 'ERROR', NULL)"),
+        ("SELECT JSON_VALUE(j, p RETURNING DOUBLE NULL ON EMPTY DEFAULT NULL ON ERROR)", "SELECT json_value(j, p, 'Float64', 'NULL', NULL, 'DEFAULT', NULL)"),
+    ];
+    for (flink, expected) in cases {
+        assert_eq!(rewrite_expressions(flink, "UTC").unwrap(), expected);
+    }
+    for bad in ["SELECT JSON_VALUE(j, p RETURNING)", "SELECT JSON_VALUE(j, p ON EMPTY)", "SELECT JSON_VALUE(j, p RETURNING WIBBLE)"] {
+        assert!(rewrite_expressions(bad, "UTC").is_err(), "{bad}");
+    }
+}
