@@ -6,6 +6,16 @@
 //!   two always agree; with `force_serializable` TRUE, the form a catalog
 //!   persists (`VARCHAR(2147483647)` for `STRING`, `TIMESTAMP(p) WITH LOCAL
 //!   TIME ZONE` for `TIMESTAMP_LTZ(p)`).
+//! - `CURRENT_WATERMARK(rowtime)`: NULL of the rowtime column's type
+//!   (`TIMESTAMP(p)` or `TIMESTAMP_LTZ(p)`), which is what Flink answers
+//!   before the first watermark. The gateway's watermarks live only inside
+//!   the state of a continuous window aggregate, which folds the rows after
+//!   DataFusion has evaluated the expressions of its input, and other
+//!   queries have none; handing the current one to this function would
+//!   mean threading it into expression evaluation, so it is not done. A
+//!   filter `WHERE rowtime > CURRENT_WATERMARK(rowtime)` thus keeps no row,
+//!   and Flink's idiom `CURRENT_WATERMARK(ts) IS NULL OR ts > ...` keeps
+//!   them all.
 //!
 //! The type is read at execution from the argument's field, after the
 //! gateway has given literals Flink's types (`1` is `INT`, `'ab'`
@@ -21,7 +31,46 @@ use crate::engine::dialect::flink_type_of_field;
 
 /// The functions of this file.
 pub(super) fn all() -> Vec<ScalarUDF> {
-    vec![ScalarUDF::new_from_impl(TypeOf { signature: Signature::user_defined(Volatility::Immutable) })]
+    vec![
+        ScalarUDF::new_from_impl(TypeOf { signature: Signature::user_defined(Volatility::Immutable) }),
+        ScalarUDF::new_from_impl(CurrentWatermark { signature: Signature::user_defined(Volatility::Volatile) }),
+    ]
+}
+
+/// `CURRENT_WATERMARK`.
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct CurrentWatermark {
+    /// One timestamp argument; volatile, as a real watermark moves during a query.
+    signature: Signature,
+}
+
+impl ScalarUDFImpl for CurrentWatermark {
+    fn name(&self) -> &str {
+        "current_watermark"
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn coerce_types(&self, arg_types: &[DataType]) -> DfResult<Vec<DataType>> {
+        check_count("current_watermark", arg_types.len(), 1..=1)?;
+        match &arg_types[0] {
+            DataType::Timestamp(_, _) => Ok(arg_types.to_vec()),
+            other => plan_err!(
+                "Invalid argument: CURRENT_WATERMARK() must be called with a single rowtime attribute argument, but '{}' cannot be a time attribute.",
+                crate::engine::dialect::flink_type_of(other)
+            ),
+        }
+    }
+
+    fn return_type(&self, arg_types: &[DataType]) -> DfResult<DataType> {
+        Ok(arg_types[0].clone())
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> DfResult<ColumnarValue> {
+        Ok(ColumnarValue::Scalar(ScalarValue::try_from(args.return_field.data_type())?))
+    }
 }
 
 /// `TYPEOF`.

@@ -23,7 +23,7 @@
 //!   forms for DataFusion's `ARRAY_CONCAT`, `ARRAY_JOIN`, `ARRAY_SLICE`;
 //! - [`aggregates`]: the aggregate functions `PERCENTILE`, `JSON_ARRAYAGG`,
 //!   `JSON_OBJECTAGG` (the latter two as rewritten by the dialect layer);
-//! - [`introspection`]: `TYPEOF`;
+//! - [`introspection`]: `TYPEOF`, `CURRENT_WATERMARK` (NULL: see there why);
 //! - [`printf`]: `PRINTF`, a subset of Java's `String.format` (see its
 //!   doc for which);
 //! - [`calendar`]: `YEAR`, `QUARTER`, `MONTH`, `WEEK`, `DAYOFYEAR`,

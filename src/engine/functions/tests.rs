@@ -202,3 +202,21 @@ async fn typeof_names_the_argument_type_with_its_nullability() {
     super::register(&ctx);
     assert!(ctx.sql("SELECT TYPEOF(1, 'yes')").await.is_err());
 }
+
+#[tokio::test]
+async fn current_watermark_is_null_of_the_rowtime_type() {
+    use datafusion::arrow::datatypes::TimeUnit::Millisecond;
+    use DataType::*;
+    // Flink 1.20 docs, CURRENT_WATERMARK(rowtime): the rowtime's type, NULL before any watermark
+    // (always, here: see the function's documentation).
+    check(&[
+        ("CURRENT_WATERMARK(arrow_cast(TIMESTAMP '2020-01-01 00:00:00', 'Timestamp(Millisecond, None)'))", "NULL", Timestamp(Millisecond, None)),
+        ("CURRENT_WATERMARK(arrow_cast(NULL, 'Timestamp(Millisecond, Some(\"UTC\"))'))", "NULL", Timestamp(Millisecond, Some("UTC".into()))),
+        ("CURRENT_WATERMARK(ts) IS NULL FROM (VALUES (TIMESTAMP '2020-01-01 00:00:00')) t(ts)", "true", Boolean),
+    ])
+    .await;
+    let ctx = SessionContext::new();
+    super::register(&ctx);
+    let error = ctx.sql("SELECT CURRENT_WATERMARK(1)").await.unwrap_err().to_string();
+    assert!(error.contains("cannot be a time attribute"), "{error}");
+}
