@@ -83,11 +83,12 @@ fn rewrite(sql: &str, zone: &str, depth: usize) -> Result<String> {
     }
     let Some(toks) = tokens(sql) else { return Ok(sql.to_string()) };
     let inner = |range: std::ops::Range<usize>| rewrite(&sql[range], zone, depth + 1);
+    let overlaps = toks.iter().any(|t| t.is("OVERLAPS"));
     let mut out = String::with_capacity(sql.len() + 64);
     let mut copied = 0;
     let mut i = 0;
     while i < toks.len() {
-        let replaced = construct(sql, &toks, i, zone, &inner)?;
+        let replaced = construct(sql, &toks, i, zone, overlaps, &inner)?;
         match replaced {
             Some(Replacement { from, last, text }) => {
                 // `from` may lie before `i` (the operand of `IS JSON`), never before what was copied.
@@ -115,8 +116,10 @@ pub(super) struct Replacement {
 }
 
 /// The construct starting at token `i` (or, for `IS JSON`, ending its operand there), if any.
-fn construct(sql: &str, toks: &[Tok], i: usize, zone: &str, inner: &dyn Fn(std::ops::Range<usize>) -> Result<String>) -> Result<Option<Replacement>> {
-    if toks[i].token == Token::LParen {
+/// `overlaps` says whether the text has an `OVERLAPS` at all, so that not
+/// every `(` is followed to its closing bracket.
+fn construct(sql: &str, toks: &[Tok], i: usize, zone: &str, overlaps: bool, inner: &dyn Fn(std::ops::Range<usize>) -> Result<String>) -> Result<Option<Replacement>> {
+    if overlaps && toks[i].token == Token::LParen {
         return super::clauses::overlaps(toks, i, &text_of_in(toks, inner));
     }
     let Some(word) = toks[i].word() else { return Ok(None) };
