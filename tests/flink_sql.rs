@@ -104,3 +104,24 @@ async fn functions_in_both_row_formats_listed_and_unknown_ones_named() {
     assert!(error.contains("No match found for function signature"), "{error}");
     assert!(server.failure(&s, "SELECT MOD(1)").await.contains("MOD"));
 }
+
+#[tokio::test]
+async fn collection_json_and_period_functions_over_rest() {
+    let server = start_server().await;
+    let s = server.open_session("").await;
+    // Flink 1.20 "System (Built-in) Functions": ARRAY_REMOVE removes all equal elements,
+    // ARRAY_POSITION is an INT, JSON_VALUE casts to its RETURNING type, OVERLAPS, TYPEOF.
+    let sql = "SELECT ARRAY_REMOVE(ARRAY[1, 2, 1], 1) AS r, ARRAY_POSITION(ARRAY[1, 2], 2) AS p, \
+               JSON_VALUE('{\"a\": \"5\"}', '$.a' RETURNING INT) AS v, \
+               (TIME '09:00:00', TIME '10:00:00') OVERLAPS (TIME '10:15:00', INTERVAL '3' HOUR) AS o, \
+               ELEMENT(ARRAY[7]) AS e, TYPEOF(ARRAY_POSITION(ARRAY[1, 2], 2)) AS t";
+    assert_eq!(server.rows(&s, sql).await, vec![json!([[2], 2, 5, false, 7, "INT NOT NULL"])]);
+    server.rows(&s, "SET 'execution.runtime-mode' = 'batch'").await;
+    let agg = "SELECT JSON_ARRAYAGG(x) AS a, JSON_OBJECTAGG(KEY k VALUE x) AS o, PERCENTILE(x, 0.5) AS p \
+               FROM (VALUES ('a', 1), ('b', CAST(NULL AS INT)), ('c', 3)) AS t(k, x)";
+    assert_eq!(server.rows(&s, agg).await, vec![json!(["[1,3]", "{\"a\":1,\"b\":null,\"c\":3}", 2.0])]);
+    let listed = server.rows(&s, "SHOW FUNCTIONS").await;
+    for name in ["element", "map_union", "typeof", "json_arrayagg", "percentile"] {
+        assert!(listed.contains(&json!([name])), "SHOW FUNCTIONS lacks {name}");
+    }
+}

@@ -66,3 +66,15 @@ async fn aggregates_answer_in_flink_types() {
     let rows = server.rows(&s, "SELECT k, SUM(v) + 1 AS s FROM (VALUES ('a', 1), ('a', 2), ('b', 5)) AS t(k, v) GROUP BY k HAVING SUM(v) > 3 ORDER BY k").await;
     assert_eq!(rows, vec![json!(["b", 6])]);
 }
+
+#[tokio::test]
+async fn typeof_agrees_with_the_reported_column_types() {
+    let server = start_server().await;
+    let s = server.open_session("").await;
+    // Flink 1.20 docs, TYPEOF; the literals typed as Flink types them (INT, CHAR(n)).
+    let sql = "SELECT TYPEOF(1) AS i, TYPEOF('ab') AS c, TYPEOF(CAST(NULL AS STRING)) AS s, TYPEOF(3000000000) AS b, TYPEOF(x) AS col \
+               FROM (VALUES (CAST(NULL AS INT))) AS t(x)";
+    let (types, row, _) = typed(&server, &s, sql).await;
+    assert_eq!(types[0], json!({"type": "VARCHAR", "nullable": true, "length": 2147483647}));
+    assert_eq!(row, json!(["INT NOT NULL", "CHAR(2) NOT NULL", "STRING", "BIGINT NOT NULL", "INT"]));
+}

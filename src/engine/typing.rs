@@ -156,18 +156,36 @@ fn mark_fixed_length_literals(plan: LogicalPlan) -> DfResult<LogicalPlan> {
                 .into_iter()
                 .map(|expr| match expr {
                     Expr::Alias(mut alias) => {
-                        alias.expr = Box::new(mark_literal(*alias.expr));
-                        Expr::Alias(alias)
+                        alias.expr = Box::new(mark_typeof_argument(mark_literal(*alias.expr))?);
+                        Ok(Expr::Alias(alias))
                     }
-                    expr => mark_literal(expr),
+                    expr => mark_typeof_argument(mark_literal(expr)),
                 })
-                .collect();
+                .collect::<DfResult<Vec<_>>>()?;
             Ok(LogicalPlan::Projection(Projection::try_new(exprs, projection.input)?))
         }
         // Their schema is their input's.
         LogicalPlan::Sort(_) | LogicalPlan::Limit(_) => Ok(plan.map_children(|child| Ok(Transformed::yes(mark_fixed_length_literals(child)?)))?.data),
         plan => Ok(plan),
     }
+}
+
+/// The literal argument of a `TYPEOF` call marked as a column literal is,
+/// so `TYPEOF('ab')` names Flink's `CHAR(2) NOT NULL` (other literals
+/// inside expressions stay unmarked: their results are `STRING` anyway).
+fn mark_typeof_argument(expr: Expr) -> DfResult<Expr> {
+    Ok(expr
+        .transform_up(|e| {
+            Ok(match e {
+                Expr::ScalarFunction(mut call) if call.func.name() == "typeof" && !call.args.is_empty() => {
+                    let first = std::mem::replace(&mut call.args[0], Expr::Literal(ScalarValue::Null, None));
+                    call.args[0] = mark_literal(first);
+                    Transformed::yes(Expr::ScalarFunction(call))
+                }
+                e => Transformed::no(e),
+            })
+        })?
+        .data)
 }
 
 /// A non-NULL string or binary literal, marked with its Flink type.

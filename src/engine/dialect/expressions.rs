@@ -15,7 +15,11 @@
 //! - `JSON_OBJECT([KEY] k VALUE v, .. [NULL|ABSENT ON NULL])` →
 //!   `json_object('NULL'|'ABSENT', k, v, ..)`, and `JSON_ARRAY(v, .. [.. ON NULL])`
 //!   → `json_array('ABSENT'|'NULL', v, ..)` (Flink's defaults: objects keep
-//!   NULLs, arrays drop them).
+//!   NULLs, arrays drop them), and the aggregates `JSON_OBJECTAGG([KEY] k
+//!   VALUE v [..])` / `JSON_ARRAYAGG(v [..])` alike → `json_objectagg(mode,
+//!   k, v)` / `json_arrayagg(mode, v)`;
+//! - `(a, b) OVERLAPS (c, d)` and `JSON_VALUE(.. RETURNING ..)`: see
+//!   [`super::clauses`].
 //!
 //! The text is tokenized with the SQL tokenizer, so strings, quoted names
 //! and comments are never touched; everything outside a rewritten construct
@@ -34,21 +38,21 @@ use crate::error::{GatewayError, Result};
 const MAX_DEPTH: usize = 64;
 
 /// Words that may start a construct rewritten here; text without any of them is returned as is.
-const TRIGGERS: [&str; 10] = ["MAP", "CAST", "FLOOR", "CEIL", "TIMESTAMPADD", "TIMESTAMPDIFF", "JSON", "JSON_OBJECT", "JSON_ARRAY", "LOCALTIME"];
+const TRIGGERS: [&str; 9] = ["MAP", "CAST", "FLOOR", "CEIL", "TIMESTAMPADD", "TIMESTAMPDIFF", "JSON", "LOCALTIME", "OVERLAPS"];
 
 /// One meaningful token with its byte range in the text.
-struct Tok {
+pub(super) struct Tok {
     /// The token.
-    token: Token,
+    pub(super) token: Token,
     /// Byte offset of its first character.
-    start: usize,
+    pub(super) start: usize,
     /// Byte offset just past its last character.
-    end: usize,
+    pub(super) end: usize,
 }
 
 impl Tok {
     /// The upper-cased unquoted word, if the token is one.
-    fn word(&self) -> Option<String> {
+    pub(super) fn word(&self) -> Option<String> {
         match &self.token {
             Token::Word(w) if w.quote_style.is_none() => Some(w.value.to_ascii_uppercase()),
             _ => None,
@@ -56,7 +60,7 @@ impl Tok {
     }
 
     /// Whether the token is the unquoted word `word` (case-insensitive).
-    fn is(&self, word: &str) -> bool {
+    pub(super) fn is(&self, word: &str) -> bool {
         self.word().is_some_and(|w| w == word)
     }
 }
@@ -79,11 +83,12 @@ fn rewrite(sql: &str, zone: &str, depth: usize) -> Result<String> {
     }
     let Some(toks) = tokens(sql) else { return Ok(sql.to_string()) };
     let inner = |range: std::ops::Range<usize>| rewrite(&sql[range], zone, depth + 1);
+    let overlaps = toks.iter().any(|t| t.is("OVERLAPS"));
     let mut out = String::with_capacity(sql.len() + 64);
     let mut copied = 0;
     let mut i = 0;
     while i < toks.len() {
-        let replaced = construct(sql, &toks, i, zone, &inner)?;
+        let replaced = construct(sql, &toks, i, zone, overlaps, &inner)?;
         match replaced {
             Some(Replacement { from, last, text }) => {
                 // `from` may lie before `i` (the operand of `IS JSON`), never before what was copied.
@@ -101,17 +106,22 @@ fn rewrite(sql: &str, zone: &str, depth: usize) -> Result<String> {
 }
 
 /// A rewritten construct: tokens `from..=last` become `text`.
-struct Replacement {
+pub(super) struct Replacement {
     /// Its first token.
-    from: usize,
+    pub(super) from: usize,
     /// Its last token.
-    last: usize,
+    pub(super) last: usize,
     /// What it becomes.
-    text: String,
+    pub(super) text: String,
 }
 
 /// The construct starting at token `i` (or, for `IS JSON`, ending its operand there), if any.
-fn construct(sql: &str, toks: &[Tok], i: usize, zone: &str, inner: &dyn Fn(std::ops::Range<usize>) -> Result<String>) -> Result<Option<Replacement>> {
+/// `overlaps` says whether the text has an `OVERLAPS` at all, so that not
+/// every `(` is followed to its closing bracket.
+fn construct(sql: &str, toks: &[Tok], i: usize, zone: &str, overlaps: bool, inner: &dyn Fn(std::ops::Range<usize>) -> Result<String>) -> Result<Option<Replacement>> {
+    if overlaps && toks[i].token == Token::LParen {
+        return super::clauses::overlaps(toks, i, &text_of_in(toks, inner));
+    }
     let Some(word) = toks[i].word() else { return Ok(None) };
     // A name after a dot (`t.map`) or a column followed by something else is not a construct.
     if i > 0 && toks[i - 1].token == Token::Period {
@@ -122,7 +132,7 @@ fn construct(sql: &str, toks: &[Tok], i: usize, zone: &str, inner: &dyn Fn(std::
         let close = closing(toks, open).ok_or_else(|| GatewayError::Sql(format!("SQL parse error: unbalanced brackets after {word}")))?;
         Ok((close, split_top_level(toks, open + 1, close)))
     };
-    let text_of = |(a, b): (usize, usize)| -> Result<String> { if a >= b { Ok(String::new()) } else { inner(toks[a].start..toks[b - 1].end) } };
+    let text_of = text_of_in(toks, inner);
     match (word.as_str(), next) {
         ("MAP", Some(Token::LBracket)) => {
             let (close, parts) = args(i + 1)?;
@@ -160,7 +170,7 @@ fn construct(sql: &str, toks: &[Tok], i: usize, zone: &str, inner: &dyn Fn(std::
             let rest = parts[1..].iter().map(|&p| text_of(p)).collect::<Result<Vec<_>>>()?;
             Ok(Some(Replacement { from: i, last: close, text: format!("{}('{unit}', {})", word.to_ascii_lowercase(), rest.join(", ")) }))
         }
-        ("JSON_OBJECT" | "JSON_ARRAY", Some(Token::LParen)) => {
+        ("JSON_OBJECT" | "JSON_ARRAY" | "JSON_OBJECTAGG" | "JSON_ARRAYAGG", Some(Token::LParen)) => {
             let (close, parts) = args(i + 1)?;
             let mut parts = parts;
             let on_null = on_null_clause(toks, &mut parts);
@@ -169,28 +179,37 @@ fn construct(sql: &str, toks: &[Tok], i: usize, zone: &str, inner: &dyn Fn(std::
                 if part.0 >= part.1 {
                     continue;
                 }
-                if word == "JSON_ARRAY" {
+                if word.starts_with("JSON_ARRAY") {
                     items.push(text_of(part)?);
                     continue;
                 }
                 // [KEY] k VALUE v
                 let start = if toks[part.0].is("KEY") { part.0 + 1 } else { part.0 };
                 let Some(value_at) = last_top_level(toks, start, part.1, "VALUE") else {
-                    return Err(GatewayError::Sql("SQL validation failed. JSON_OBJECT takes entries as [KEY] key VALUE value".into()));
+                    return Err(GatewayError::Sql(format!("SQL validation failed. {word} takes entries as [KEY] key VALUE value")));
                 };
                 items.push(text_of((start, value_at))?);
                 items.push(text_of((value_at + 1, part.1))?);
             }
-            let default = if word == "JSON_OBJECT" { "NULL" } else { "ABSENT" };
+            let default = if word.starts_with("JSON_OBJECT") { "NULL" } else { "ABSENT" };
             let mode = on_null.unwrap_or(default);
             let args = std::iter::once(format!("'{mode}'")).chain(items).collect::<Vec<_>>().join(", ");
             Ok(Some(Replacement { from: i, last: close, text: format!("{}({args})", word.to_ascii_lowercase()) }))
+        }
+        ("JSON_VALUE", Some(Token::LParen)) => {
+            let (close, parts) = args(i + 1)?;
+            super::clauses::json_value(sql, toks, i, close, &parts, zone, &text_of)
         }
         ("IS", _) => is_json(toks, i, inner),
         // Keywords without parentheses the SQL parser takes for column names.
         ("LOCALTIMESTAMP" | "LOCALTIME", next) if next != Some(&Token::LParen) => Ok(Some(Replacement { from: i, last: i, text: format!("{}()", word.to_ascii_lowercase()) })),
         _ => Ok(None),
     }
+}
+
+/// The text of tokens `a..b`, rewritten in turn (empty when `a >= b`).
+pub(super) fn text_of_in<'a>(toks: &'a [Tok], inner: &'a dyn Fn(std::ops::Range<usize>) -> Result<String>) -> impl Fn((usize, usize)) -> Result<String> + 'a {
+    move |(a, b)| if a >= b { Ok(String::new()) } else { inner(toks[a].start..toks[b - 1].end) }
 }
 
 /// `e IS [NOT] JSON [kind]`, with `IS` at token `i`: the operand is the
@@ -257,13 +276,18 @@ fn unit_name(toks: &[Tok], from: usize, to: usize) -> Result<String> {
 
 /// The Arrow type a cast to the Flink type `text` needs, when DataFusion's
 /// SQL cannot name it; `None` for the types DataFusion casts to itself.
-fn arrow_cast_type(text: &str, zone: &str) -> Result<Option<String>> {
+pub(super) fn arrow_cast_type(text: &str, zone: &str) -> Result<Option<String>> {
     let upper = text.to_ascii_uppercase();
     let needs_arrow = ["BYTES", "BINARY", "TIMESTAMP_LTZ", "LOCAL TIME ZONE", "ROW", "MAP", "ARRAY", "MULTISET"].iter().any(|w| upper.contains(w))
         || (upper.trim_start().starts_with("TIMESTAMP") && upper.contains('('));
     if !needs_arrow {
         return Ok(None);
     }
+    arrow_type_text(text, zone).map(Some)
+}
+
+/// The Arrow type text (quotes doubled, for a SQL string) of the Flink type `text`.
+pub(super) fn arrow_type_text(text: &str, zone: &str) -> Result<String> {
     let mut cursor = Cursor::new(text)?;
     let ty = parse_type(&mut cursor)?;
     cursor.expect_end()?;
@@ -272,7 +296,7 @@ fn arrow_cast_type(text: &str, zone: &str) -> Result<Option<String>> {
         (TypeKind::TimestampLtz(_), datafusion::arrow::datatypes::DataType::Timestamp(unit, _)) => datafusion::arrow::datatypes::DataType::Timestamp(unit, Some(zone.into())),
         (_, arrow) => arrow,
     };
-    Ok(Some(arrow.to_string().replace('\'', "''")))
+    Ok(arrow.to_string().replace('\'', "''"))
 }
 
 /// The meaningful tokens of `sql` with byte ranges; `None` when the
@@ -290,7 +314,7 @@ fn tokens(sql: &str) -> Option<Vec<Tok>> {
 }
 
 /// The token closing the bracket opened at `open` (`(` or `[`).
-fn closing(toks: &[Tok], open: usize) -> Option<usize> {
+pub(super) fn closing(toks: &[Tok], open: usize) -> Option<usize> {
     let mut depth = 0usize;
     for (at, tok) in toks.iter().enumerate().skip(open) {
         match tok.token {
@@ -326,7 +350,7 @@ fn opening(toks: &[Tok], close: usize) -> Option<usize> {
 }
 
 /// Token ranges of the comma-separated parts of `from..to`, at bracket depth zero.
-fn split_top_level(toks: &[Tok], from: usize, to: usize) -> Vec<(usize, usize)> {
+pub(super) fn split_top_level(toks: &[Tok], from: usize, to: usize) -> Vec<(usize, usize)> {
     let mut parts = Vec::new();
     let (mut depth, mut start) = (0usize, from);
     for at in from..to {
@@ -348,7 +372,7 @@ fn split_top_level(toks: &[Tok], from: usize, to: usize) -> Vec<(usize, usize)> 
 
 /// The last unquoted `word` at bracket depth zero in `from..to`, skipping
 /// the insides of `CASE ... END` (whose `AS`-free syntax has none anyway).
-fn last_top_level(toks: &[Tok], from: usize, to: usize, word: &str) -> Option<usize> {
+pub(super) fn last_top_level(toks: &[Tok], from: usize, to: usize, word: &str) -> Option<usize> {
     let mut depth = 0usize;
     let mut found = None;
     for at in from..to {

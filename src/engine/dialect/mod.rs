@@ -18,6 +18,7 @@
 //! - `command`: SET / RESET, STOP JOB, EXPLAIN, EXECUTE, statement sets.
 //! - `script`: splitting a script into statements.
 
+mod clauses;
 mod command;
 mod cursor;
 mod ddl;
@@ -42,7 +43,7 @@ pub use expressions::rewrite_expressions;
 pub use ddl::{ColumnDef, ColumnKind, CreateTable, Watermark};
 pub use materialized::{CreateMaterializedTable, MaterializedAction};
 pub use script::split_statements;
-pub use types::{FlinkType, MAX_LENGTH, RowField, TypeKind, flink_type_of};
+pub use types::{FlinkType, MAX_LENGTH, RowField, TypeKind, flink_type_of, flink_type_of_field};
 
 /// A name as parts: unquoted identifiers lower-cased (DataFusion's
 /// normalisation), quoted kept as written.

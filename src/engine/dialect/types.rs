@@ -204,6 +204,13 @@ pub fn flink_type_of(dt: &DataType) -> String {
     logical_sql(&crate::format::logical_type(&Field::new("", dt.clone(), true)))
 }
 
+/// Flink's type text for an Arrow field, nullability and a declared
+/// `CHAR(n)` / `BINARY(n)` included: the `logicalType` the gateway reports
+/// for a column of that field, as Flink's `TYPEOF` prints it.
+pub fn flink_type_of_field(field: &Field) -> String {
+    logical_sql(&crate::format::logical_type(field))
+}
+
 /// Flink's summary text of a logical type.
 fn logical_sql(t: &LogicalType) -> String {
     use TypeRoot as R;

@@ -22,8 +22,10 @@
 //! Paths: an optional `lax` / `strict` mode (both behave as lax, which
 //! gives the same answers under the default ON EMPTY / ON ERROR behaviour),
 //! `$`, then `.key`, `.*`, `['key']` / `["key"]` (also after a dot), `[n]`
-//! and `[*]`. Not supported: filters, `last`, ranges, and the
-//! `RETURNING`, `ON EMPTY`, `ON ERROR` and `WRAPPER` clauses.
+//! and `[*]`. `JSON_VALUE`'s `RETURNING`, `ON EMPTY` and `ON ERROR`
+//! clauses are [`super::json_returning`]'s, where `strict` differs from
+//! `lax`. Not supported: filters, `last`, ranges, and `JSON_QUERY`'s
+//! `WRAPPER`, `ON EMPTY` and `ON ERROR` clauses.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -68,6 +70,8 @@ impl ScalarUDFImpl for Json {
 
     fn coerce_types(&self, arg_types: &[DataType]) -> DfResult<Vec<DataType>> {
         match self.name {
+            // The form with clauses: type, ON EMPTY mode and default, ON ERROR mode and default.
+            "json_value" if arg_types.len() == 7 => Ok(arg_types.iter().enumerate().map(|(i, t)| if i == 4 || i == 6 { t.clone() } else { DataType::Utf8 }).collect()),
             "is_json" | "json_exists" | "json_value" | "json_query" => to_strings(self.name, arg_types, 2..=2),
             "json_string" => {
                 check_count(self.name, arg_types.len(), 1..=1)?;
@@ -92,7 +96,10 @@ impl ScalarUDFImpl for Json {
         })
     }
 
-    fn return_field_from_args(&self, _args: ReturnFieldArgs) -> DfResult<FieldRef> {
+    fn return_field_from_args(&self, args: ReturnFieldArgs) -> DfResult<FieldRef> {
+        if self.name == "json_value" && args.arg_fields.len() == 7 {
+            return Ok(Arc::new(Field::new(self.name, super::json_returning::returning_type(&args)?, true)));
+        }
         let field = Field::new(self.name, self.return_type(&[])?, true);
         Ok(Arc::new(match self.name {
             "json_object" | "json_array" => field.with_nullable(false).with_metadata(HashMap::from([(RAW_JSON.to_string(), "true".to_string())])),
@@ -106,6 +113,7 @@ impl ScalarUDFImpl for Json {
         let arrays = arrays(&args.args, rows)?;
         let out: ArrayRef = match self.name {
             "is_json" => is_json(arrays[0].as_string::<i32>(), arrays[1].as_string::<i32>())?,
+            "json_value" if arrays.len() == 7 => super::json_returning::json_value(&arrays, args.return_field.data_type())?,
             "json_exists" | "json_value" | "json_query" => query(self.name, arrays[0].as_string::<i32>(), arrays[1].as_string::<i32>())?,
             "json_string" => {
                 let mut out = StringBuilder::with_capacity(rows, rows * 8);
@@ -194,6 +202,51 @@ fn query(function: &str, documents: &StringArray, paths: &StringArray) -> DfResu
         "json_exists" => Arc::new(BooleanArray::from(exists)),
         _ => Arc::new(text.finish()),
     })
+}
+
+/// What `JSON_VALUE` finds in one document, for its ON EMPTY / ON ERROR clauses.
+pub(super) enum Found {
+    /// One scalar, as text.
+    Value(String),
+    /// Nothing, a JSON null, or (lax mode) an object, an array or several values.
+    Empty,
+    /// Text that is not JSON, or (strict mode) nothing or no scalar: the message.
+    Error(String),
+}
+
+/// `JSON_VALUE`'s finding in each row; `None` where an argument is NULL.
+pub(super) fn json_value_rows(documents: &StringArray, paths: &StringArray) -> DfResult<Vec<Option<Found>>> {
+    let mut parsed: Option<(&str, Vec<Step>)> = None;
+    let mut out = Vec::with_capacity(documents.len());
+    for i in 0..documents.len() {
+        if documents.is_null(i) || paths.is_null(i) {
+            out.push(None);
+            continue;
+        }
+        let path = paths.value(i);
+        if parsed.as_ref().is_none_or(|(p, _)| *p != path) {
+            match parse_path(path) {
+                Some(steps) => parsed = Some((path, steps)),
+                None => return exec_err!("JSON_VALUE: invalid JSON path '{path}'"),
+            }
+        }
+        let steps = parsed.as_ref().map(|(_, s)| s.as_slice()).unwrap_or_default();
+        let strict = path.trim_start().get(..6).is_some_and(|m| m.eq_ignore_ascii_case("strict"));
+        let Some(document) = Node::parse(documents.value(i)) else {
+            out.push(Some(Found::Error(format!("JSON_VALUE: not JSON: '{}'", documents.value(i)))));
+            continue;
+        };
+        out.push(Some(match select(&document, steps).as_slice() {
+            [Node::Text(s)] => Found::Value(s.clone()),
+            [v @ (Node::Number(_) | Node::Bool(_))] => Found::Value(v.text()),
+            [Node::Null] => Found::Empty,
+            [] if strict => Found::Error(format!("No results for path: {path}")),
+            [v] if strict => Found::Error(format!("Strict jsonpath mode requires scalar value, and the actual value is: '{}'", v.text())),
+            many if strict && many.len() > 1 => Found::Error(format!("Strict jsonpath mode requires scalar value: the path {path} selects {} values", many.len())),
+            _ => Found::Empty,
+        }));
+    }
+    Ok(out)
 }
 
 /// A step of a JSON path.

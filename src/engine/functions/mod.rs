@@ -18,12 +18,19 @@
 //! - [`encoding`]: `HEX`, `UNHEX`, `ENCODE`, `DECODE`;
 //! - [`url`]: `URL_ENCODE`, `URL_DECODE`, `PARSE_URL`;
 //! - [`collections`]: `CARDINALITY`, `ELT`, `STR_TO_MAP`;
+//! - [`arrays`]: `ELEMENT`, `ARRAY_REMOVE`, `ARRAY_POSITION`,
+//!   `MAP_FROM_ARRAYS`, `MAP_UNION`, and Flink's NULL rules or argument
+//!   forms for DataFusion's `ARRAY_CONCAT`, `ARRAY_JOIN`, `ARRAY_SLICE`;
+//! - [`aggregates`]: the aggregate functions `PERCENTILE`, `JSON_ARRAYAGG`,
+//!   `JSON_OBJECTAGG` (the latter two as rewritten by the dialect layer);
+//! - [`introspection`]: `TYPEOF`, `CURRENT_WATERMARK` (NULL: see there why);
 //! - [`printf`]: `PRINTF`, a subset of Java's `String.format` (see its
 //!   doc for which);
 //! - [`calendar`]: `YEAR`, `QUARTER`, `MONTH`, `WEEK`, `DAYOFYEAR`,
 //!   `DAYOFMONTH`, `DAYOFWEEK`, `HOUR`, `MINUTE`, `SECOND`, and
 //!   `TIMESTAMPADD`/`TIMESTAMPDIFF` (as rewritten by the dialect layer);
-//! - [`json`] (with [`json_values`]): `IS JSON`, `JSON_EXISTS`,
+//! - [`json`] (with [`json_values`], and [`json_returning`] for
+//!   `JSON_VALUE`'s clauses): `IS JSON`, `JSON_EXISTS`,
 //!   `JSON_VALUE`, `JSON_QUERY`, `JSON_STRING`, `JSON_OBJECT`, `JSON_ARRAY`;
 //! - [`temporal`] (with [`date_pattern`]): `DATE_FORMAT`, `FROM_UNIXTIME`,
 //!   `UNIX_TIMESTAMP`, `TO_DATE`, `TO_TIMESTAMP`, `TO_TIMESTAMP_LTZ`,
@@ -38,6 +45,8 @@
 //! Every function works on whole arrays (a batch at a time), never row by
 //! row through `ScalarValue`, since they sit on the paging hot path.
 
+mod aggregates;
+mod arrays;
 mod calendar;
 mod clock;
 mod collections;
@@ -45,7 +54,9 @@ mod conditional;
 mod date_pattern;
 mod encoding;
 mod hashing;
+mod introspection;
 mod json;
+mod json_returning;
 mod json_values;
 mod math;
 mod printf;
@@ -65,6 +76,10 @@ mod tests_json;
 mod tests_strings;
 #[cfg(test)]
 mod tests_temporal;
+#[cfg(test)]
+mod tests_aggregates;
+#[cfg(test)]
+mod tests_collections;
 
 use std::sync::Arc;
 
@@ -83,11 +98,14 @@ pub fn register(ctx: &SessionContext) {
     for function in all() {
         ctx.register_udf(function);
     }
+    for function in aggregates::all() {
+        ctx.register_udaf(function);
+    }
 }
 
 /// Every function of this module.
 fn all() -> Vec<ScalarUDF> {
-    let files = [math::all, string::all, conditional::all, time_units::all, clock::all, hashing::all, encoding::all, url::all, collections::all, printf::all, calendar::all, json::all, temporal::all];
+    let files = [math::all, string::all, conditional::all, time_units::all, clock::all, hashing::all, encoding::all, url::all, collections::all, arrays::all, introspection::all, printf::all, calendar::all, json::all, temporal::all];
     files.into_iter().flat_map(|file| file()).collect()
 }
 
@@ -97,7 +115,11 @@ pub fn names() -> Vec<String> {
         let mut names = vec![f.name().to_string()];
         names.extend(f.aliases().iter().cloned());
         names
-    }).collect()
+    }).chain(aggregates::all().into_iter().flat_map(|f| {
+        let mut names = vec![f.name().to_string()];
+        names.extend(f.aliases().iter().cloned());
+        names
+    })).collect()
 }
 
 /// A DataFusion function under one more (Flink) name.

@@ -180,3 +180,43 @@ pub(super) async fn error(sql: &str) -> String {
     };
     failure.map(|e| e.to_string()).unwrap_or_else(|| panic!("{sql} should fail"))
 }
+
+#[tokio::test]
+async fn typeof_names_the_argument_type_with_its_nullability() {
+    use DataType::*;
+    // Flink 1.20 docs, TYPEOF: "the string representation of the input expression's data type";
+    // a summary string by default, the catalog's serializable form with force_serializable TRUE.
+    check(&[
+        ("TYPEOF(CAST(1 AS INT))", "INT NOT NULL", Utf8),
+        ("TYPEOF(CAST(NULL AS STRING))", "STRING", Utf8),
+        ("TYPEOF(NULL)", "NULL", Utf8),
+        ("TYPEOF(CAST(1.5 AS DECIMAL(10, 2)))", "DECIMAL(10, 2) NOT NULL", Utf8),
+        ("TYPEOF([1, 2])", "ARRAY<BIGINT> NOT NULL", Utf8),
+        ("TYPEOF(CAST(NULL AS DOUBLE) + 1)", "DOUBLE", Utf8),
+        ("TYPEOF(CAST(NULL AS STRING), TRUE)", "VARCHAR(2147483647)", Utf8),
+        ("TYPEOF(CAST(NULL AS STRING), FALSE)", "STRING", Utf8),
+        ("TYPEOF(x) FROM (VALUES (1), (NULL)) t(x)", "BIGINT", Utf8),
+    ])
+    .await;
+    let ctx = SessionContext::new();
+    super::register(&ctx);
+    assert!(ctx.sql("SELECT TYPEOF(1, 'yes')").await.is_err());
+}
+
+#[tokio::test]
+async fn current_watermark_is_null_of_the_rowtime_type() {
+    use datafusion::arrow::datatypes::TimeUnit::Millisecond;
+    use DataType::*;
+    // Flink 1.20 docs, CURRENT_WATERMARK(rowtime): the rowtime's type, NULL before any watermark
+    // (always, here: see the function's documentation).
+    check(&[
+        ("CURRENT_WATERMARK(arrow_cast(TIMESTAMP '2020-01-01 00:00:00', 'Timestamp(Millisecond, None)'))", "NULL", Timestamp(Millisecond, None)),
+        ("CURRENT_WATERMARK(arrow_cast(NULL, 'Timestamp(Millisecond, Some(\"UTC\"))'))", "NULL", Timestamp(Millisecond, Some("UTC".into()))),
+        ("CURRENT_WATERMARK(ts) IS NULL FROM (VALUES (TIMESTAMP '2020-01-01 00:00:00')) t(ts)", "true", Boolean),
+    ])
+    .await;
+    let ctx = SessionContext::new();
+    super::register(&ctx);
+    let error = ctx.sql("SELECT CURRENT_WATERMARK(1)").await.unwrap_err().to_string();
+    assert!(error.contains("cannot be a time attribute"), "{error}");
+}

@@ -99,3 +99,37 @@ async fn json_string_object_and_array() {
     ])
     .await;
 }
+
+#[tokio::test]
+async fn json_value_with_returning_on_empty_and_on_error() {
+    use DataType::*;
+    check(&[
+        // Flink's examples of JSON_VALUE with clauses.
+        ("JSON_VALUE('{\"a\": true}', '$.a' RETURNING BOOLEAN)", "true", Boolean),
+        ("JSON_VALUE('{\"a\": true}', 'lax $.b' DEFAULT FALSE ON EMPTY)", "false", Utf8),
+        ("JSON_VALUE('{\"a\": true}', 'strict $.b' DEFAULT FALSE ON ERROR)", "false", Utf8),
+        ("JSON_VALUE('{\"a.b\": [0.998,0.996]}', '$.[\"a.b\"][0]' RETURNING DOUBLE)", "0.998", Float64),
+        ("JSON_VALUE('{\"contains blank\": \"right\"}', 'strict $.[\"contains blank\"]' NULL ON EMPTY DEFAULT 'wrong' ON ERROR)", "right", Utf8),
+        // Empty (nothing, JSON null, lax non-scalar) and error (not JSON, a value that does not cast).
+        ("JSON_VALUE('{\"a\": null}', '$.a' RETURNING INT DEFAULT 7 ON EMPTY)", "7", Int32),
+        ("JSON_VALUE('{\"a\": [1]}', 'lax $.a' RETURNING INT DEFAULT 7 ON EMPTY DEFAULT 8 ON ERROR)", "7", Int32),
+        ("JSON_VALUE('{\"a\": [1]}', 'strict $.a' RETURNING INT DEFAULT 7 ON EMPTY DEFAULT 8 ON ERROR)", "8", Int32),
+        ("JSON_VALUE('not json', '$.a' RETURNING INT DEFAULT 8 ON ERROR)", "8", Int32),
+        ("JSON_VALUE('{\"a\": \"x\"}', '$.a' RETURNING INT DEFAULT 8 ON ERROR)", "8", Int32),
+        ("JSON_VALUE('{\"a\": \"x\"}', '$.a' RETURNING INT)", "NULL", Int32),
+        ("JSON_VALUE('{\"a\": 5}', '$.a' RETURNING BIGINT DEFAULT NULL ON EMPTY)", "5", Int64),
+        // A NULL document is NULL whatever the clauses.
+        ("JSON_VALUE(CAST(NULL AS STRING), '$.a' RETURNING INT DEFAULT 1 ON EMPTY DEFAULT 2 ON ERROR)", "NULL", Int32),
+    ])
+    .await;
+    let ctx = datafusion::execution::context::SessionContext::new();
+    super::register(&ctx);
+    for (flink, message) in [
+        ("SELECT JSON_VALUE('{}', '$.a' ERROR ON EMPTY)", "Empty result of JSON_VALUE function is not allowed"),
+        ("SELECT JSON_VALUE('[', '$.a' ERROR ON ERROR)", "not JSON"),
+    ] {
+        let sql = crate::engine::dialect::rewrite_expressions(flink, "UTC").unwrap();
+        let error = ctx.sql(&sql).await.unwrap().collect().await.unwrap_err().to_string();
+        assert!(error.contains(message), "{flink}: {error}");
+    }
+}

@@ -30,6 +30,7 @@ fn text_outside_constructs_is_copied_and_strings_are_left_alone() {
         ("SELECT s IS JSON, f(s) IS NOT JSON OBJECT, (a || b) IS JSON ARRAY", "SELECT is_json(s, 'VALUE'), NOT is_json(f(s), 'OBJECT'), is_json((a || b), 'ARRAY')"),
         ("SELECT JSON_OBJECT(KEY 'k' VALUE 1, 'j' VALUE MAP['x', 2] ABSENT ON NULL)", "SELECT json_object('ABSENT', 'k', 1, 'j', make_map('x', 2))"),
         ("SELECT JSON_ARRAY(1, 'a'), JSON_ARRAY(NULL NULL ON NULL)", "SELECT json_array('ABSENT', 1, 'a'), json_array('NULL', NULL)"),
+        ("SELECT JSON_OBJECTAGG(KEY k VALUE v), JSON_ARRAYAGG(x), JSON_ARRAYAGG(x NULL ON NULL)", "SELECT json_objectagg('NULL', k, v), json_arrayagg('ABSENT', x), json_arrayagg('NULL', x)"),
     ];
     for (flink, expected) in cases {
         assert_eq!(rewrite_expressions(flink, "UTC").unwrap(), expected);
@@ -38,7 +39,7 @@ fn text_outside_constructs_is_copied_and_strings_are_left_alone() {
 
 #[test]
 fn malformed_constructs_are_errors_not_panics() {
-    for bad in ["SELECT MAP['a']", "SELECT MAP['a', 1", "SELECT FLOOR(ts TO FORTNIGHT)", "SELECT CAST(x AS ROW<a WIBBLE>)", "SELECT JSON_OBJECT('k' 1)"] {
+    for bad in ["SELECT MAP['a']", "SELECT MAP['a', 1", "SELECT FLOOR(ts TO FORTNIGHT)", "SELECT CAST(x AS ROW<a WIBBLE>)", "SELECT JSON_OBJECT('k' 1)", "SELECT JSON_OBJECTAGG(k v)"] {
         assert!(rewrite_expressions(bad, "UTC").is_err(), "{bad}");
     }
     let deep = format!("SELECT {}1{}", "MAP[1, ".repeat(200), "]".repeat(200));
@@ -66,5 +67,41 @@ async fn rewritten_expressions_compute_flink_results() {
     ];
     for (expr, value, ty) in cases {
         assert_eq!(eval(expr).await, (value.to_string(), ty), "{expr}");
+    }
+}
+
+#[tokio::test]
+async fn overlaps_is_the_sql_standard_predicate() {
+    use DataType::*;
+    // Flink 1.20 docs, Temporal Functions, "value1 OVERLAPS value2": the two examples, then
+    // touching ends (Calcite's e0 >= s1), unsorted pairs, timestamps, and NULL.
+    let cases: Vec<(&str, &str, DataType)> = vec![
+        ("(TIME '02:55:00', INTERVAL '1' HOUR) OVERLAPS (TIME '03:30:00', INTERVAL '2' HOUR)", "true", Boolean),
+        ("(TIME '09:00:00', TIME '10:00:00') OVERLAPS (TIME '10:15:00', INTERVAL '3' HOUR)", "false", Boolean),
+        ("(DATE '2020-01-01', DATE '2020-01-10') OVERLAPS (DATE '2020-01-10', DATE '2020-01-20')", "true", Boolean),
+        ("(TIMESTAMP '2020-01-10 00:00:00', TIMESTAMP '2020-01-01 00:00:00') OVERLAPS (TIMESTAMP '2020-01-05 00:00:00', INTERVAL '1' DAY)", "true", Boolean),
+        ("(TIMESTAMP '2020-01-01 00:00:00', INTERVAL '1' DAY) OVERLAPS (TIMESTAMP '2020-01-03 00:00:00', INTERVAL '1' DAY)", "false", Boolean),
+        ("(CAST(NULL AS TIMESTAMP), INTERVAL '1' DAY) OVERLAPS (TIMESTAMP '2020-01-03 00:00:00', INTERVAL '1' DAY)", "NULL", Boolean),
+    ];
+    for (expr, value, ty) in cases {
+        assert_eq!(eval(expr).await, (value.to_string(), ty), "{expr}");
+    }
+    // A parenthesized expression that is not a pair stays as it was.
+    assert_eq!(rewrite_expressions("SELECT (1 + 2) * 3, (a, b)", "UTC").unwrap(), "SELECT (1 + 2) * 3, (a, b)");
+}
+
+#[test]
+fn json_value_clauses_become_arguments() {
+    let cases = [
+        ("SELECT JSON_VALUE(j, '$.a')", "SELECT JSON_VALUE(j, '$.a')"),
+        ("SELECT JSON_VALUE(j, '$.a' RETURNING INT)", "SELECT json_value(j, '$.a', 'Int32', 'NULL', NULL, 'NULL', NULL)"),
+        ("SELECT JSON_VALUE(j, p DEFAULT f(1, 2) ON EMPTY ERROR ON ERROR)", "SELECT json_value(j, p, 'Utf8', 'DEFAULT', f(1, 2), 'ERROR', NULL)"),
+        ("SELECT JSON_VALUE(j, p RETURNING DOUBLE NULL ON EMPTY DEFAULT NULL ON ERROR)", "SELECT json_value(j, p, 'Float64', 'NULL', NULL, 'DEFAULT', NULL)"),
+    ];
+    for (flink, expected) in cases {
+        assert_eq!(rewrite_expressions(flink, "UTC").unwrap(), expected);
+    }
+    for bad in ["SELECT JSON_VALUE(j, p RETURNING)", "SELECT JSON_VALUE(j, p ON EMPTY)", "SELECT JSON_VALUE(j, p RETURNING WIBBLE)"] {
+        assert!(rewrite_expressions(bad, "UTC").is_err(), "{bad}");
     }
 }
