@@ -108,6 +108,15 @@ impl Modify for Authentication {
         };
         let open = ["/api_versions", "/info", "/api/v1/ping", "/api/v1/version", "/livy/version"];
         for (path, item) in openapi.paths.paths.iter_mut() {
+            if path.starts_with("/livy/") {
+                // Every Livy route parses its path and query (ids, `from`, `size`) and the
+                // `Accept` version before it does anything else.
+                for operation in [&mut item.get, &mut item.post, &mut item.put, &mut item.delete].into_iter().flatten() {
+                    let responses = &mut operation.responses.responses;
+                    responses.entry("400".into()).or_insert_with(|| error("A malformed path or query parameter, or a refused request", "LivyMessage"));
+                    responses.entry("406".into()).or_insert_with(|| error("`Accept` names an API version this gateway does not speak", "LivyMessage"));
+                }
+            }
             if open.contains(&path.as_str()) {
                 continue;
             }

@@ -243,6 +243,12 @@ async fn heartbeat_timeout_closes_an_unused_session() {
     assert_eq!(server.livy(Method::GET, &format!("/sessions/{kept}"), None, None).await.status, StatusCode::OK);
     let negative = server.livy(Method::POST, "/sessions", Some(json!({"heartbeatTimeoutInSecond": -1})), None).await;
     assert_eq!(negative.status, StatusCode::BAD_REQUEST);
+    // A timeout beyond the clock's range is a session that never expires, not a fault.
+    let endless = server.livy_session(None, json!({"kind": "sql", "heartbeatTimeoutInSecond": i64::MAX - 1})).await;
+    let endless = endless["id"].as_u64().unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(server.livy(Method::GET, &format!("/sessions/{endless}"), None, None).await.status, StatusCode::OK);
+    assert_eq!(server.livy_run(None, endless, "SELECT 1 AS one").await["output"]["status"], "ok");
 }
 
 #[tokio::test]

@@ -291,7 +291,9 @@ impl Authenticator {
             if cache.len() >= CACHE_MAX {
                 cache.clear();
             }
-            cache.insert(fingerprint, (name.to_string(), Instant::now() + self.settings.cache_ttl));
+            if let Some(until) = Instant::now().checked_add(self.settings.cache_ttl) {
+                cache.insert(fingerprint, (name.to_string(), until));
+            }
         }
         Ok(self.user(name))
     }

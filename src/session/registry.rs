@@ -113,9 +113,13 @@ impl SessionRegistry {
     }
 
     /// The deadline of a session used now that may stay unused `timeout`;
-    /// none when it never expires (zero) or nothing sweeps.
+    /// none when it never expires (zero), nothing sweeps, or the timeout
+    /// lies beyond what the clock can represent (a client may ask for any).
     fn deadline_after(&self, timeout: Duration) -> Option<Instant> {
-        (!timeout.is_zero() && !self.limits.check_interval.is_zero()).then(|| Instant::now() + timeout)
+        if timeout.is_zero() || self.limits.check_interval.is_zero() {
+            return None;
+        }
+        Instant::now().checked_add(timeout)
     }
 
     /// The properties every session starts from.
@@ -148,7 +152,7 @@ impl SessionRegistry {
                 self.limits.max_sessions
             )));
         }
-        let deadline = self.expires().then(|| Instant::now() + self.limits.idle_timeout);
+        let deadline = self.deadline_after(self.limits.idle_timeout);
         if let Some(deadline) = deadline {
             state.deadlines.insert((deadline, session.handle));
         }

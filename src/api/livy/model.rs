@@ -194,7 +194,7 @@ pub struct StatementView {
     pub state: String,
     /// Null until available: `{"status":"ok","execution_count","data"}` or
     /// `{"status":"error","execution_count","ename","evalue","traceback"}`.
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub output: Option<Value>,
     /// 0 until done, then 1.
     pub progress: f64,

@@ -223,7 +223,8 @@ impl Running {
                 running.deadline = match (running.aggregation.has_unreported(), running.deadline, running.latency) {
                     (false, _, _) | (_, _, None) => None,
                     (true, Some(deadline), _) => Some(deadline),
-                    (true, None, Some(latency)) => Some(tokio::time::Instant::now() + latency),
+                    // A latency beyond the clock's range never flushes by time.
+                    (true, None, Some(latency)) => tokio::time::Instant::now().checked_add(latency),
                 };
                 match changes.and_then(|c| running.emit(c)) {
                     Ok(None) => continue,
