@@ -2,6 +2,7 @@
 # API checks of a built sluicegate binary from the client side, in Python:
 #   1. flows through a client generated from our spec (openapi/sluicegate.json): Flink's routes, then Kyuubi's,
 #   2. the same flow through a client generated from Flink's published v2 spec, on /v2,
+#   2b. Livy's own clients (pylivy, sparkmagic's livyclientlib) against /livy,
 #   3. schemathesis fuzzing of every operation of our spec, then a health re-check.
 # Usage: ci/python_checks.sh PATH/TO/sluicegate
 # Every step runs even if an earlier one failed (one CI run shows every problem);
@@ -51,24 +52,37 @@ run_step() {
   if [ $rc -eq 0 ]; then passed_steps=$((passed_steps + 1)); else failed=1; failed_steps=$((failed_steps + 1)); fi
 }
 
-# The venv is kept between runs (building it takes ~30 s and the network) and rebuilt when
-# requirements.txt changes.
-setup_venv() {
-  local stamp="$venv/.requirements.sha256" want
-  want=$(sha256sum "$here/requirements.txt" | cut -d' ' -f1)
-  if [ -x "$venv/bin/python" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
-    echo "reusing $venv"
+# Venvs are kept between runs (building them takes ~30 s to 2 min and the network) and
+# rebuilt when their requirements file changes.
+venv_for() {
+  local dir=$1 requirements=$2 stamp="$1/.requirements.sha256" want
+  want=$(sha256sum "$requirements" | cut -d' ' -f1)
+  if [ -x "$dir/bin/python" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
+    echo "reusing $dir"
     return
   fi
-  rm -rf "$venv"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$here/requirements.txt"
+  rm -rf "$dir"
+  python3 -m venv "$dir"
+  "$dir/bin/pip" install --quiet --disable-pip-version-check -r "$requirements"
   echo "$want" > "$stamp"
+}
+
+setup_venv() { venv_for "$venv" "$here/requirements.txt"; }
+
+# The real Livy clients (pylivy, sparkmagic) pull in pandas and Jupyter: a venv of their own.
+livy_venv="${CARGO_TARGET_DIR:-$HOME/.cache/sluicegate/target}/py-livy-venv"
+setup_livy_venv() { venv_for "$livy_venv" "$here/requirements-livy.txt"; }
+
+# Livy's own clients, unchanged, against /livy; batch scripts go under the gateway's data root.
+flow_livy_clients() {
+  "$livy_venv/bin/python" "$here/flow_pylivy.py" "$base/livy" "$work/data"
+  "$livy_venv/bin/python" "$here/flow_sparkmagic.py" "$base/livy"
 }
 
 start_gateway() {
   # --port 0: the kernel picks a free loopback port; the gateway logs it as addr=127.0.0.1:PORT.
-  "$bin" --port 0 --bind-address 127.0.0.1 --log info > "$work/gateway.log" 2>&1 &
+  mkdir -p "$work/data"
+  "$bin" --port 0 --bind-address 127.0.0.1 --log info --data-root "$work/data" > "$work/gateway.log" 2>&1 &
   gateway_pid=$!
   for _ in $(seq 1 300); do
     port=$(grep -ao 'addr=127\.0\.0\.1:[0-9]*' "$work/gateway.log" | head -1 | cut -d: -f2 || true)
@@ -138,9 +152,11 @@ health() {
 
 run_step "python venv" setup_venv
 [ $failed -eq 0 ] || { echo "python-checks: 0 passed, 1 failed"; exit 1; }
+run_step "python venv (Livy clients)" setup_livy_venv
 start_gateway
 run_step "generated client (ours)" flow_ours
 run_step "generated client (Flink v2 spec)" flow_flink
+run_step "Livy clients (pylivy, sparkmagic)" flow_livy_clients
 run_step "fuzz (schemathesis)" fuzz
 run_step "gateway healthy after fuzz" health
 
