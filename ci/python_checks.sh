@@ -112,6 +112,7 @@ flow_ours() {
   generate_client "$root/openapi/sluicegate.json" "$work/ours" sluicegate-client
   "$venv/bin/python" "$here/flow_generated_client.py" "$base"
   "$venv/bin/python" "$here/flow_kyuubi_client.py" "$base"
+  "$venv/bin/python" "$here/flow_livy_generated.py" "$base"
 }
 
 # Flink's published v2 YAML (a copy in ci/, or $FLINK_V2_SPEC) has no servers and unprefixed
