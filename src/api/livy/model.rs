@@ -196,7 +196,8 @@ pub struct StatementView {
     /// `{"status":"error","execution_count","ename","evalue","traceback"}`.
     #[schema(value_type = Option<Object>)]
     pub output: Option<Value>,
-    /// 0 until done, then 1.
+    /// 1 once ended; while its rows are read, the share of the (capped) output
+    /// gathered so far (below 1); 0 while it runs without rows yet.
     pub progress: f64,
     /// Epoch ms it started running (0: not yet).
     pub started: i64,

@@ -46,14 +46,20 @@ pub fn error(execution_count: u64, ename: &str, evalue: &str, traceback: Vec<Str
     json!({"status": "error", "execution_count": execution_count, "ename": ename, "evalue": evalue, "traceback": traceback})
 }
 
-/// Up to `cap` rows of a finished operation and whether there were more.
-async fn read_capped(ctx: &Context, user: &User, operation: uuid::Uuid, cap: usize) -> Result<(Arc<crate::result::ResultSet>, Vec<Rows>, bool, crate::format::FormatOptions)> {
+/// Up to `cap` rows of a finished operation and whether there were more;
+/// the statement's progress follows the rows gathered.
+async fn read_capped(ctx: &Context, user: &User, statement: &Statement, cap: usize) -> Result<(Arc<crate::result::ResultSet>, Vec<Rows>, bool, crate::format::FormatOptions)> {
+    let operation = statement.operation.ok_or_else(|| GatewayError::Internal("The statement runs no operation.".into()))?;
     let mut kept = Vec::new();
     let mut count = 0usize;
     loop {
         let (result, rows, format) = ctx.gw.read_rows(user, operation, Orientation::Next, cap + 1 - count).await?;
         let read: usize = rows.iter().map(Rows::num_rows).sum();
         count += read;
+        {
+            let mut outcome = statement.outcome.lock().unwrap_or_else(|e| e.into_inner());
+            (outcome.collected, outcome.cap) = (count.min(cap), cap);
+        }
         kept.extend(rows);
         if read == 0 || count > cap {
             return Ok((result, kept, count > cap, format));
@@ -62,8 +68,8 @@ async fn read_capped(ctx: &Context, user: &User, operation: uuid::Uuid, cap: usi
 }
 
 /// The `data` of a finished query's output, and whether rows were cut.
-async fn data(ctx: &Context, user: &User, operation: uuid::Uuid, cap: usize, shape: Shape) -> Result<(Value, usize, bool)> {
-    let (result, rows, truncated, format) = read_capped(ctx, user, operation, cap).await?;
+async fn data(ctx: &Context, user: &User, statement: &Statement, cap: usize, shape: Shape) -> Result<(Value, usize, bool)> {
+    let (result, rows, truncated, format) = read_capped(ctx, user, statement, cap).await?;
     let encoding = |e: crate::format::FormatError| GatewayError::Internal(format!("Could not encode the rows: {e}"));
     let mut out = Vec::new();
     let mut left = cap;
@@ -109,7 +115,7 @@ pub async fn settle(ctx: Arc<Context>, user: User, session: Arc<LivySession>, st
     let info = op.info();
     let mut output = None;
     match info.status {
-        OperationStatus::Finished => match data(&ctx, &user, operation, cap, shape).await {
+        OperationStatus::Finished => match data(&ctx, &user, &statement, cap, shape).await {
             Ok((data, shown, truncated)) => {
                 if truncated {
                     session.log(format!("Statement {id}: output truncated to its first {shown} rows (livy.rsc.sql.num-rows = {cap})."));

@@ -77,6 +77,25 @@ pub struct Outcome {
     pub started: i64,
     /// Epoch ms it ended (0: not yet).
     pub completed: i64,
+    /// Rows of the output gathered so far, while its rows are read.
+    pub collected: usize,
+    /// The most rows the output holds (`livy.rsc.sql.num-rows`); 0 until known.
+    pub cap: usize,
+}
+
+impl Outcome {
+    /// How far the statement is: 1 once it ended; while its rows are read,
+    /// the share of the (capped) output gathered, below 1 until it ends; 0
+    /// while it runs without rows yet.
+    pub fn progress(&self, done: bool) -> f64 {
+        if done {
+            1.0
+        } else if self.cap == 0 {
+            0.0
+        } else {
+            (self.collected as f64 / self.cap as f64).min(0.99)
+        }
+    }
 }
 
 /// One statement of a Livy session.
@@ -111,7 +130,7 @@ impl Statement {
             code: self.code.clone(),
             state: state.to_string(),
             output: outcome.output.clone(),
-            progress: if done { 1.0 } else { 0.0 },
+            progress: outcome.progress(done),
             started: outcome.started,
             completed: outcome.completed,
         }
@@ -274,5 +293,21 @@ impl Sessions {
     /// Forget entries whose core session is gone (expired).
     pub fn retain_live(&self, live: &std::collections::HashSet<Uuid>) {
         lock(&self.entries).retain(|_, s| live.contains(&s.handle));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Outcome;
+
+    #[test]
+    fn progress_follows_the_rows_gathered_and_is_one_only_when_done() {
+        let mut outcome = Outcome::default();
+        assert_eq!(outcome.progress(false), 0.0, "running, no rows yet");
+        (outcome.collected, outcome.cap) = (250, 1000);
+        assert_eq!(outcome.progress(false), 0.25);
+        outcome.collected = 1000;
+        assert_eq!(outcome.progress(false), 0.99, "the cap reached, not yet available");
+        assert_eq!(outcome.progress(true), 1.0);
     }
 }

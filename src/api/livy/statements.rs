@@ -97,7 +97,7 @@ pub async fn submit(key: String, ctx: Arc<Context>, user: User, body: CreateStat
 /// A statement answered at once (a probe, refused code): available already.
 fn answered(ctx: &Context, session: &LivySession, code: String, output: serde_json::Value) -> Response {
     let now = epoch_ms(SystemTime::now());
-    let statement = session.add_statement(code, None, Outcome { output: Some(output), cancelled: false, started: now, completed: now });
+    let statement = session.add_statement(code, None, Outcome { output: Some(output), started: now, completed: now, ..Outcome::default() });
     session.log(format!("Statement {} answered without running: {}", statement.id, crate::operation::first_line(&statement.code)));
     created(ctx, &format!("/sessions/{}/statements/{}", session.id, statement.id), &statement.view("available"))
 }
