@@ -3,7 +3,6 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
 
 use common::kyuubi::{basic, kyuubi_message};
 use common::*;
@@ -11,16 +10,11 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 async fn wait_state(server: &TestServer, auth: &str, id: &str, state: &str) -> Value {
-    let start = Instant::now();
-    loop {
-        let a = server.k(Method::GET, &format!("/batches/{id}"), None, Some(auth)).await;
-        assert_eq!(a.status, StatusCode::OK, "{}", a.text);
-        if a.json["state"] == state {
-            return a.json;
-        }
-        assert!(start.elapsed() < Duration::from_secs(30), "batch stuck: {}", a.text);
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    wait_for_state(state, || {
+        let path = format!("/batches/{id}");
+        async move { server.k(Method::GET, &path, None, Some(auth)).await }
+    })
+    .await
 }
 
 #[tokio::test]

@@ -275,3 +275,22 @@ pub fn error_message(a: &Answer) -> String {
     assert!(!errors.is_empty(), "no error message: {}", a.text);
     errors.iter().map(|e| e.as_str().unwrap().to_string()).collect::<Vec<_>>().join("\n")
 }
+
+/// Ask `get` (a GET of something with a `state`) every 50 ms until the
+/// answer's `state` is `state`; its body. Fails after 30 s, or on a non-200.
+pub async fn wait_for_state<F, Fut>(state: &str, mut get: F) -> Value
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Answer>,
+{
+    let start = Instant::now();
+    loop {
+        let a = get().await;
+        assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+        if a.json["state"] == state {
+            return a.json;
+        }
+        assert!(start.elapsed() < Duration::from_secs(30), "stuck before {state}: {}", a.text);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
