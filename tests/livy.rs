@@ -336,3 +336,35 @@ async fn basic_mode_refuses_missing_and_wrong_credentials_as_livy_errors() {
     assert_eq!(server.livy(Method::DELETE, &format!("/sessions/{id}"), None, Some(&root)).await.json, json!({"msg": "deleted"}));
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[tokio::test]
+async fn bearer_mode_keys_own_sessions_and_batches_and_expired_keys_are_refused() {
+    let dir = std::env::temp_dir().join(format!("sg-livy-keys-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let keys = dir.join("keys");
+    let key = |user: &str| format!("Bearer {}", sluicegate::identity::keys_file::create_key(&keys, user, None).unwrap().1);
+    let (alice, bob, root) = (key("alice"), key("bob"), key("root"));
+    let (_, expired) = sluicegate::identity::keys_file::create_key(&keys, "alice", Some(Duration::from_millis(1))).unwrap();
+    let keys_path = keys.display().to_string();
+    let server = start_server_with(&[("sluicegate.auth.mode", "bearer"), ("sluicegate.auth.keys-file", &keys_path), ("sluicegate.auth.admins", "root")]).await;
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    let refused = server.livy(Method::GET, "/sessions", None, Some(&format!("Bearer {expired}"))).await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+    assert!(livy_msg(&refused).contains("expired"), "{}", refused.text);
+
+    let id = server.livy_session(Some(&alice), json!({"kind": "sql"})).await["id"].as_u64().unwrap();
+    assert_eq!(server.livy(Method::GET, &format!("/sessions/{id}"), None, Some(&bob)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(server.livy(Method::GET, "/sessions", None, Some(&bob)).await.json["total"], 0);
+    assert_eq!(server.livy(Method::GET, "/sessions", None, Some(&root)).await.json["total"], 1);
+    std::fs::write(server.data.join("b.sql"), "SELECT 1;\n").unwrap();
+    let file = server.data.join("b.sql").display().to_string();
+    let (batch, _) = server.livy_with(Method::POST, "/batches", Some(json!({"file": file})), &[("authorization", &alice)]).await;
+    assert_eq!(batch.status, StatusCode::CREATED, "{}", batch.text);
+    let b = batch.json["id"].as_u64().unwrap();
+    assert_eq!(batch.json["owner"], "alice");
+    assert_eq!(server.livy(Method::GET, &format!("/batches/{b}"), None, Some(&bob)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(server.livy(Method::DELETE, &format!("/batches/{b}"), None, Some(&bob)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(server.livy(Method::GET, &format!("/batches/{b}"), None, Some(&root)).await.status, StatusCode::OK);
+    assert_eq!(server.livy(Method::DELETE, &format!("/sessions/{id}"), None, Some(&alice)).await.json, json!({"msg": "deleted"}));
+    std::fs::remove_dir_all(dir).ok();
+}
