@@ -206,3 +206,22 @@ async fn bounded_statements_in_both_runtime_modes() {
         assert_eq!(server.rows(&s, "DESCRIBE seq").await, vec![json!(["id", "INT", true, null, null, null])], "{mode}");
     }
 }
+
+#[tokio::test]
+async fn a_query_that_cannot_run_continuously_names_its_operator() {
+    let server = start_server().await;
+    let s = server.open_session("").await;
+    server.rows(&s, UNBOUNDED).await;
+    for (sql, operator) in [
+        ("SELECT id FROM events ORDER BY v", "SortExec"),
+        ("SELECT id, SUM(v) OVER (PARTITION BY v ORDER BY id ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) FROM events", "SortExec"),
+    ] {
+        let op = server.submit("", &s, sql).await;
+        let status = server.wait_status(&s, &op, &["ERROR"]).await;
+        let error = status["error"].as_str().unwrap_or_default();
+        assert!(error.starts_with(&format!("The query cannot run continuously over an unbounded input: its {operator} operator")), "{sql}: {status}");
+        assert!(!error.contains("RepartitionExec") && error.len() < 600, "no plan dump: {error}");
+        // The session keeps serving.
+        assert_eq!(server.rows(&s, "SELECT 1").await.len(), 1);
+    }
+}

@@ -13,7 +13,7 @@ pub fn from_datafusion(error: DataFusionError) -> GatewayError {
     if outer != message && !outer.ends_with(&message) {
         message = format!("{message}\nwhile: {}", outer.lines().next().unwrap_or_default());
     }
-    if let Some(flink) = unknown_function(&message) {
+    if let Some(flink) = unknown_function(&message).or_else(|| pipeline_breaker(&message)) {
         return GatewayError::Sql(flink);
     }
     match root {
@@ -34,6 +34,26 @@ fn unknown_function(message: &str) -> Option<String> {
     Some(format!("SQL validation failed. No match found for function signature {name}(<arguments>). The function {} is not a built-in function of this gateway.", name.to_uppercase()))
 }
 
+/// DataFusion's "Cannot execute pipeline breaking queries, operator:
+/// SortExec { ...a debug dump of the whole plan... }" as Flink answers a
+/// query it cannot run continuously: the operator named, and what to do.
+fn pipeline_breaker(message: &str) -> Option<String> {
+    const MARK: &str = "Cannot execute pipeline breaking queries, operator: ";
+    let rest = &message[message.find(MARK)? + MARK.len()..];
+    let operator: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+    let what = match operator.as_str() {
+        "SortExec" | "SortPreservingMergeExec" | "PartialSortExec" => "a sort: ORDER BY, or an OVER window, on a field that is not a time attribute",
+        "WindowAggExec" | "BoundedWindowAggExec" => "an OVER window",
+        "AggregateExec" => "an aggregation",
+        "HashJoinExec" | "NestedLoopJoinExec" | "CrossJoinExec" | "SortMergeJoinExec" => "a join",
+        _ => "an operator that needs its whole input",
+    };
+    Some(format!(
+        "The query cannot run continuously over an unbounded input: its {operator} operator ({what}) must see the whole input before it answers. \
+         Run it in batch mode over bounded tables (SET 'execution.runtime-mode' = 'batch'), or bound it with a window TVF (TUMBLE, HOP, CUMULATE)."
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -47,6 +67,14 @@ mod tests {
             GatewayError::Sql(m) => {
                 assert!(m.starts_with("SQL validation failed. No match found for function signature nope("), "{m}");
                 assert!(!m.contains("Did you mean"), "{m}");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        let breaking = from_datafusion(DataFusionError::Plan("Cannot execute pipeline breaking queries, operator: SortExec { input: RepartitionExec { .. } }".into()));
+        match breaking {
+            GatewayError::Sql(m) => {
+                assert!(m.starts_with("The query cannot run continuously over an unbounded input: its SortExec operator (a sort"), "{m}");
+                assert!(!m.contains("RepartitionExec"), "no plan dump: {m}");
             }
             other => panic!("unexpected {other:?}"),
         }
