@@ -60,6 +60,17 @@ struct Entry {
     idle_timeout: Duration,
 }
 
+/// Move `entry`'s place in the expiry queue to `deadline` (none: it never expires).
+fn reschedule(deadlines: &mut BTreeSet<(Instant, Uuid)>, entry: &mut Entry, handle: Uuid, deadline: Option<Instant>) {
+    if let Some(old) = entry.deadline.take() {
+        deadlines.remove(&(old, handle));
+    }
+    entry.deadline = deadline;
+    if let Some(deadline) = deadline {
+        deadlines.insert((deadline, handle));
+    }
+}
+
 #[derive(Default)]
 struct State {
     /// Live sessions.
@@ -106,10 +117,6 @@ impl SessionRegistry {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    fn expires(&self) -> bool {
-        !self.limits.idle_timeout.is_zero() && !self.limits.check_interval.is_zero()
     }
 
     /// The deadline of a session used now that may stay unused `timeout`;
@@ -164,7 +171,6 @@ impl SessionRegistry {
     /// A live session `caller` may use, its idle deadline moved forward.
     /// Another user's session reads as unknown: whether it exists is not told.
     pub fn get(&self, caller: &User, handle: Uuid) -> Result<Arc<Session>> {
-        let expires = self.expires();
         let mut guard = self.lock();
         let state = &mut *guard;
         let entry = state
@@ -173,15 +179,7 @@ impl SessionRegistry {
             .filter(|e| caller.may_access(&e.session.owner))
             .ok_or(GatewayError::SessionNotFound(handle))?;
         entry.session.touch();
-        if expires || entry.idle_timeout != self.limits.idle_timeout {
-            if let Some(old) = entry.deadline.take() {
-                state.deadlines.remove(&(old, handle));
-            }
-            entry.deadline = self.deadline_after(entry.idle_timeout);
-            if let Some(deadline) = entry.deadline {
-                state.deadlines.insert((deadline, handle));
-            }
-        }
+        reschedule(&mut state.deadlines, entry, handle, self.deadline_after(entry.idle_timeout));
         Ok(entry.session.clone())
     }
 
@@ -197,13 +195,7 @@ impl SessionRegistry {
             .filter(|e| caller.may_access(&e.session.owner))
             .ok_or(GatewayError::SessionNotFound(handle))?;
         entry.idle_timeout = timeout;
-        if let Some(old) = entry.deadline.take() {
-            state.deadlines.remove(&(old, handle));
-        }
-        entry.deadline = self.deadline_after(timeout);
-        if let Some(deadline) = entry.deadline {
-            state.deadlines.insert((deadline, handle));
-        }
+        reschedule(&mut state.deadlines, entry, handle, self.deadline_after(timeout));
         Ok(())
     }
 

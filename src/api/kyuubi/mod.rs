@@ -4,7 +4,7 @@
 //! methods, so a known path with the wrong method is 405 and an unknown path
 //! 404, both as `{"message": ...}`.
 //!
-//! - [`model`]: wire types (serde + OpenAPI schema).
+//! - [`model`]: wire types (serde + OpenAPI schema); [`batch_model`]: the batch routes' ones.
 //! - [`handlers`]: sessions and operations; [`batches`]: SQL batches;
 //!   [`admin`]: the admin routes.
 //! - [`filters`]: handles, paging parameters, the admin check.
@@ -13,6 +13,7 @@
 //! - [`rejection`]: every failure as `{"message": ...}` with Kyuubi's status.
 
 pub mod admin;
+pub mod batch_model;
 pub mod batches;
 pub mod filters;
 pub mod handlers;

@@ -147,5 +147,5 @@ pub async fn settle(ctx: Arc<Context>, user: User, session: Arc<LivySession>, st
     }
     let ended = if statement.ended() && statement.view("").state == "available" { "available" } else { "cancelled" };
     session.log(format!("Statement {id} {ended}: {}", first_line(&statement.code)));
-    let _ = ctx.gw.close_operation(&user, session.handle, operation);
+    let _ = ctx.gw.close_operation(&user, session.spec.handle, operation);
 }

@@ -148,20 +148,8 @@ impl Statement {
 pub struct LivySession {
     /// Its Livy id.
     pub id: u64,
-    /// The core session.
-    pub handle: Uuid,
-    /// Its unique name.
-    pub name: Option<String>,
-    /// Its kind.
-    pub kind: Kind,
-    /// Whom the core session belongs to (the proxy user when impersonating).
-    pub owner: User,
-    /// The conf it was created with, shown back.
-    pub conf: BTreeMap<String, String>,
-    /// `heartbeatTimeoutInSecond` as given.
-    pub heartbeat_timeout: i64,
-    /// Most rows in one statement output (`livy.rsc.sql.num-rows`).
-    pub num_rows: usize,
+    /// What it was created as.
+    pub spec: SessionSpec,
     /// DELETE is under way.
     pub closing: AtomicBool,
     /// Its log, bounded.
@@ -213,21 +201,22 @@ impl LivySession {
     }
 }
 
-/// What a new session is made of.
-pub struct NewSession {
+/// What a session is created as: fixed for its life.
+#[derive(Debug)]
+pub struct SessionSpec {
     /// The core session.
     pub handle: Uuid,
     /// Its unique name.
     pub name: Option<String>,
     /// Its kind.
     pub kind: Kind,
-    /// Its owner.
+    /// Whom the core session belongs to (the proxy user when impersonating).
     pub owner: User,
-    /// Its conf.
+    /// The conf it was created with, shown back.
     pub conf: BTreeMap<String, String>,
-    /// `heartbeatTimeoutInSecond`.
+    /// `heartbeatTimeoutInSecond` as given.
     pub heartbeat_timeout: i64,
-    /// Its row cap.
+    /// Most rows in one statement output (`livy.rsc.sql.num-rows`).
     pub num_rows: usize,
 }
 
@@ -243,26 +232,20 @@ pub struct Sessions {
 impl Sessions {
     /// Whether a live session has this name.
     pub fn name_taken(&self, name: &str) -> bool {
-        lock(&self.entries).values().any(|s| s.name.as_deref() == Some(name))
+        lock(&self.entries).values().any(|s| s.spec.name.as_deref() == Some(name))
     }
 
     /// Register a session; `Err` with the name when another took it first.
-    pub fn insert(&self, new: NewSession) -> Result<Arc<LivySession>, String> {
+    pub fn insert(&self, spec: SessionSpec) -> Result<Arc<LivySession>, String> {
         let mut entries = lock(&self.entries);
-        if let Some(name) = &new.name
-            && entries.values().any(|s| s.name.as_ref() == Some(name))
+        if let Some(name) = &spec.name
+            && entries.values().any(|s| s.spec.name.as_ref() == Some(name))
         {
             return Err(name.clone());
         }
         let session = Arc::new(LivySession {
             id: self.next.fetch_add(1, Ordering::Relaxed),
-            handle: new.handle,
-            name: new.name,
-            kind: new.kind,
-            owner: new.owner,
-            conf: new.conf,
-            heartbeat_timeout: new.heartbeat_timeout,
-            num_rows: new.num_rows,
+            spec,
             closing: AtomicBool::new(false),
             log: Mutex::new(VecDeque::new()),
             statements: Mutex::new((VecDeque::new(), 0)),
@@ -277,7 +260,7 @@ impl Sessions {
         if !key.is_empty() && key.bytes().all(|b| b.is_ascii_digit()) {
             return key.parse::<u64>().ok().and_then(|id| entries.get(&id).cloned());
         }
-        entries.values().find(|s| s.name.as_deref() == Some(key)).cloned()
+        entries.values().find(|s| s.spec.name.as_deref() == Some(key)).cloned()
     }
 
     /// Forget an entry (its core session is closed).
@@ -292,7 +275,7 @@ impl Sessions {
 
     /// Forget entries whose core session is gone (expired).
     pub fn retain_live(&self, live: &std::collections::HashSet<Uuid>) {
-        lock(&self.entries).retain(|_, s| live.contains(&s.handle));
+        lock(&self.entries).retain(|_, s| live.contains(&s.spec.handle));
     }
 }
 

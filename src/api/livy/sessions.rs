@@ -16,7 +16,7 @@ use warp::reply::Response;
 use warp::Rejection;
 
 use super::model::*;
-use super::registry::{Kind, LivySession, NewSession};
+use super::registry::{Kind, LivySession, SessionSpec};
 use super::{created, log_window, query_int, Context, LIVY_VERSION};
 use crate::api::http::{json_ok, reject};
 use crate::error::GatewayError;
@@ -42,8 +42,8 @@ pub fn not_found(key: &str) -> Rejection {
 /// The session `key` names, if `user` may use it. A session the core no
 /// longer has (expired) is forgotten here too.
 pub fn lookup(ctx: &Context, user: &User, key: &str) -> Result<(Arc<LivySession>, Arc<Session>), Rejection> {
-    let entry = ctx.sessions.find(key).filter(|s| user.may_access(&s.owner)).ok_or_else(|| not_found(key))?;
-    match ctx.gw.sessions().get(user, entry.handle) {
+    let entry = ctx.sessions.find(key).filter(|s| user.may_access(&s.spec.owner)).ok_or_else(|| not_found(key))?;
+    match ctx.gw.sessions().get(user, entry.spec.handle) {
         Ok(core) => Ok((entry, core)),
         Err(_) => {
             ctx.sessions.remove(entry.id);
@@ -73,12 +73,12 @@ pub fn view(entry: &LivySession, core: &Session) -> SessionView {
     let tail = log[log.len().saturating_sub(VIEW_LOG_LINES)..].to_vec();
     SessionView {
         id: entry.id,
-        name: entry.name.clone(),
+        name: entry.spec.name.clone(),
         app_id: None,
-        owner: Some(entry.owner.real_name().to_string()),
-        proxy_user: entry.owner.real.as_ref().map(|_| entry.owner.name.clone()),
+        owner: Some(entry.spec.owner.real_name().to_string()),
+        proxy_user: entry.spec.owner.real.as_ref().map(|_| entry.spec.owner.name.clone()),
         state: state_of(entry, core).to_string(),
-        kind: entry.kind.name().to_string(),
+        kind: entry.spec.kind.name().to_string(),
         app_info: AppInfo::default(),
         log: tail,
         ttl: None,
@@ -87,10 +87,10 @@ pub fn view(entry: &LivySession, core: &Session) -> SessionView {
         driver_cores: 0,
         executor_memory: None,
         executor_cores: 0,
-        conf: entry.conf.clone(),
+        conf: entry.spec.conf.clone(),
         archives: Vec::new(),
         files: Vec::new(),
-        heartbeat_timeout_in_second: entry.heartbeat_timeout,
+        heartbeat_timeout_in_second: entry.spec.heartbeat_timeout,
         jars: Vec::new(),
         num_executors: 0,
         py_files: Vec::new(),
@@ -119,8 +119,8 @@ pub async fn list(query: HashMap<String, String>, ctx: Arc<Context>, user: User)
     let size = query_int(&query, "size")?.unwrap_or(100).max(0) as usize;
     let core: HashMap<uuid::Uuid, Arc<Session>> = ctx.gw.sessions().all().into_iter().map(|s| (s.handle, s)).collect();
     ctx.sessions.retain_live(&core.keys().copied().collect::<HashSet<_>>());
-    let visible: Vec<Arc<LivySession>> = ctx.sessions.all().into_iter().filter(|s| user.may_access(&s.owner)).collect();
-    let sessions = visible.iter().skip(from).take(size).filter_map(|s| core.get(&s.handle).map(|c| view(s, c))).collect();
+    let visible: Vec<Arc<LivySession>> = ctx.sessions.all().into_iter().filter(|s| user.may_access(&s.spec.owner)).collect();
+    let sessions = visible.iter().skip(from).take(size).filter_map(|s| core.get(&s.spec.handle).map(|c| view(s, c))).collect();
     Ok(json_ok(&SessionList { from, total: visible.len(), sessions }))
 }
 
@@ -161,7 +161,7 @@ pub async fn create(query: HashMap<String, String>, ctx: Arc<Context>, user: Use
     if heartbeat > 0 {
         ctx.gw.set_session_idle_timeout(&user, handle, Duration::from_secs(heartbeat as u64)).map_err(reject)?;
     }
-    let new = NewSession { handle, name: body.name, kind, owner: core.owner.clone(), conf, heartbeat_timeout: heartbeat, num_rows };
+    let new = SessionSpec { handle, name: body.name, kind, owner: core.owner.clone(), conf, heartbeat_timeout: heartbeat, num_rows };
     let entry = match ctx.sessions.insert(new) {
         Ok(entry) => entry,
         Err(name) => {

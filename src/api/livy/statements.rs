@@ -40,7 +40,7 @@ fn find(session: &LivySession, raw: &str) -> Result<Arc<Statement>, Rejection> {
 /// The state of a statement whose output is not recorded yet, from its operation.
 fn live_state(ctx: &Context, user: &User, session: &LivySession, statement: &Statement) -> &'static str {
     let Some(operation) = statement.operation else { return "available" };
-    match ctx.gw.operation_info(user, session.handle, operation).map(|i| i.status) {
+    match ctx.gw.operation_info(user, session.spec.handle, operation).map(|i| i.status) {
         Ok(OperationStatus::Initialized | OperationStatus::Pending) => "waiting",
         Ok(OperationStatus::Canceled) => "cancelling",
         // Finished, failed or closed: its output is being recorded.
@@ -66,27 +66,27 @@ pub async fn submit(key: String, ctx: Arc<Context>, user: User, body: CreateStat
     let (session, _) = lookup(&ctx, &user, &key)?;
     let code = body.code.ok_or_else(|| reject(GatewayError::bad_request("Rejected, Reason: requirement failed: code is required.")))?;
     let kind = match body.kind.as_deref() {
-        None => session.kind,
+        None => session.spec.kind,
         Some(text) => Kind::parse(text).filter(|k| *k != Kind::Shared).ok_or_else(|| reject(GatewayError::bad_request(format!("Invalid kind: {text} (expected sql, spark, pyspark or sparkr)"))))?,
     };
     let id = session.next_statement_id();
     let (sql, cap, shape) = match kind {
-        Kind::Sql | Kind::Shared => (code.clone(), session.num_rows, Shape::Table),
+        Kind::Sql | Kind::Shared => (code.clone(), session.spec.num_rows, Shape::Table),
         Kind::Spark | Kind::PySpark | Kind::SparkR => match recognise(&code, kind) {
-            Code::Query { sql, take } => (sql, take.unwrap_or(session.num_rows).min(MAX_OUTPUT_ROWS), Shape::JsonLines),
+            Code::Query { sql, take } => (sql, take.unwrap_or(session.spec.num_rows).min(MAX_OUTPUT_ROWS), Shape::JsonLines),
             Code::Probe(variable) => {
                 let text = format!(
                     "{variable}: sluicegate Livy session {} (kind {}, user {}): SQL on Apache DataFusion, no Spark; run SQL through %%sql",
                     session.id,
-                    session.kind.name(),
-                    session.owner
+                    session.spec.kind.name(),
+                    session.spec.owner
                 );
                 return Ok(answered(&ctx, &session, code, output::ok(id, json!({"text/plain": text}))));
             }
             Code::Other(reason) => return Ok(answered(&ctx, &session, code, output::error(id, "NotSupported", &reason, Vec::new()))),
         },
     };
-    let operation = ctx.gw.submit(&user, session.handle, Submission { statement: sql, ..Submission::default() }).map_err(reject)?;
+    let operation = ctx.gw.submit(&user, session.spec.handle, Submission { statement: sql, ..Submission::default() }).map_err(reject)?;
     let statement = session.add_statement(code, Some(operation), Outcome::default());
     session.log(format!("Statement {} submitted: {}", statement.id, crate::operation::first_line(&statement.code)));
     tokio::spawn(output::settle(ctx.clone(), user.clone(), session.clone(), statement.clone(), cap, shape));
@@ -141,7 +141,7 @@ pub async fn cancel(key: String, raw: String, ctx: Arc<Context>, user: User) -> 
     let statement = find(&session, &raw)?;
     if let (false, Some(operation)) = (statement.ended(), statement.operation) {
         // It may end on its own meanwhile: that is no failure of the cancel.
-        let _ = ctx.gw.cancel_operation(&user, session.handle, operation);
+        let _ = ctx.gw.cancel_operation(&user, session.spec.handle, operation);
         session.log(format!("Statement {} cancel requested.", statement.id));
     }
     Ok(json_ok(&LivyMessage { msg: "canceled".into() }))
@@ -163,6 +163,6 @@ pub async fn completion(key: String, ctx: Arc<Context>, user: User, body: Comple
         None => code.chars().count(),
         Some(c) => usize::try_from(c).map_err(|_| reject(GatewayError::bad_request("cursor must not be negative")))?,
     };
-    let candidates = ctx.gw.complete_statement(&user, session.handle, &code, cursor).await.map_err(reject)?;
+    let candidates = ctx.gw.complete_statement(&user, session.spec.handle, &code, cursor).await.map_err(reject)?;
     Ok(json_ok(&CompletionView { candidates }))
 }

@@ -27,6 +27,7 @@ mod materialized;
 mod script;
 mod show;
 mod source;
+mod type_text;
 mod types;
 
 #[cfg(test)]
@@ -43,7 +44,8 @@ pub use expressions::rewrite_expressions;
 pub use ddl::{ColumnDef, ColumnKind, CreateTable, Watermark};
 pub use materialized::{CreateMaterializedTable, MaterializedAction};
 pub use script::split_statements;
-pub use types::{FlinkType, MAX_LENGTH, RowField, TypeKind, flink_type_of, flink_type_of_field};
+pub use type_text::{flink_type_of, flink_type_of_field};
+pub use types::{FlinkType, MAX_LENGTH, RowField, TypeKind};
 
 /// A name as parts: unquoted identifiers lower-cased (DataFusion's
 /// normalisation), quoted kept as written.
