@@ -18,7 +18,9 @@
 //!   that outlive the statement that started them.
 //! - [`identity`]: users, roles, authentication modes, impersonation; the
 //!   owner of every session and operation.
-//! - [`gateway`]: the core as one facade, what protocol handlers call.
+//! - [`gateway`]: the core as one facade, what protocol handlers call;
+//!   [`gateway_catalog`]: catalog listings and the tables a query reads;
+//!   [`gateway_properties`]: table properties the engine cannot apply.
 //! - [`error`]: the one error type of the core.
 //! - [`metrics`]: counters and gauges in the Prometheus text format.
 //! - [`format`]: Arrow to Flink JSON and PLAIN_TEXT rows and column types;
@@ -38,6 +40,8 @@ pub mod engine;
 pub mod error;
 pub mod format;
 pub mod gateway;
+pub mod gateway_catalog;
+pub mod gateway_properties;
 pub mod identity;
 pub mod job;
 pub mod metrics;

@@ -1,0 +1,1 @@
+//! The OpenAPI description of every ByteHouse-style route (filled below).
