@@ -42,34 +42,54 @@ impl SessionEngine {
         let plan = self.ctx.state().create_logical_plan(&text).await.map_err(from_datafusion)?;
         let (catalog, database) = self.current();
         let mut out = ReadTables::default();
-        walk(&plan, &catalog, &database, &mut out, 0)?;
+        let mut aliases = Vec::new();
+        walk(&plan, &catalog, &database, &mut out, &mut aliases, 0)?;
+        // The planner inlines a view as its plan under an alias of its name:
+        // an alias whose input is exactly the plan of the view it names is that view.
+        for (key, input) in aliases {
+            let Some(schema) = self.ctx.catalog(&key.0).and_then(|c| c.schema(&key.1)) else { continue };
+            let Ok(Some(provider)) = schema.table(&key.2).await else { continue };
+            if provider.downcast_ref::<ViewTable>().is_some_and(|v| v.logical_plan() == &input) {
+                out.views.insert(key);
+            }
+        }
         Ok(out)
     }
 }
 
-fn walk(plan: &LogicalPlan, catalog: &str, database: &str, out: &mut ReadTables, depth: usize) -> Result<()> {
+/// Collect the scans of `plan` (subqueries included) into `out`, views not
+/// inlined by the planner as views (and their plans walked), and every
+/// alias with its input into `aliases`.
+fn walk(plan: &LogicalPlan, catalog: &str, database: &str, out: &mut ReadTables, aliases: &mut Vec<(TableKey, LogicalPlan)>, depth: usize) -> Result<()> {
     let mut nested = Vec::new();
+    let resolve = |name: &datafusion::common::TableReference| {
+        let name = name.clone().resolve(catalog, database);
+        (name.catalog.to_string(), name.schema.to_string(), name.table.to_string())
+    };
     plan.apply_with_subqueries(|node| {
-        if let LogicalPlan::TableScan(scan) = node {
-            let name = scan.table_name.clone().resolve(catalog, database);
-            let key: TableKey = (name.catalog.to_string(), name.schema.to_string(), name.table.to_string());
-            let view = source_as_provider(&scan.source).ok().and_then(|p| p.downcast_ref::<ViewTable>().map(|v| v.logical_plan().clone()));
-            match view {
-                Some(inner) => {
-                    out.views.insert(key.clone());
-                    nested.push((inner, key));
-                }
-                None => {
-                    out.tables.insert(key);
+        match node {
+            LogicalPlan::TableScan(scan) => {
+                let key = resolve(&scan.table_name);
+                let view = source_as_provider(&scan.source).ok().and_then(|p| p.downcast_ref::<ViewTable>().map(|v| v.logical_plan().clone()));
+                match view {
+                    Some(inner) => {
+                        out.views.insert(key.clone());
+                        nested.push((inner, key));
+                    }
+                    None => {
+                        out.tables.insert(key);
+                    }
                 }
             }
+            LogicalPlan::SubqueryAlias(alias) => aliases.push((resolve(&alias.alias), alias.input.as_ref().clone())),
+            _ => {}
         }
         Ok(TreeNodeRecursion::Continue)
     })
     .map_err(from_datafusion)?;
     if depth < MAX_VIEW_DEPTH {
         for (inner, key) in nested {
-            walk(&inner, &key.0, &key.1, out, depth + 1)?;
+            walk(&inner, &key.0, &key.1, out, aliases, depth + 1)?;
         }
     }
     Ok(())

@@ -70,11 +70,14 @@ impl TestServer {
     pub async fn bh_wait(&self, id: &str, state: &str, headers: Headers<'_>) -> Value {
         let start = Instant::now();
         loop {
-            let status = self.bh_ok(Method::GET, &format!("/queries/{id}/status"), None, headers.clone()).await;
-            if status["state"] == state {
+            let answer = self.bh_with(Method::GET, &format!("/queries/{id}/status"), None, headers.clone()).await;
+            // A sync query submitted by another task may not be registered yet.
+            let status = answer.json["data"].clone();
+            if answer.status == StatusCode::OK && status["state"] == state {
                 return status;
             }
-            assert!(start.elapsed() < Duration::from_secs(30), "query {id} stuck in {status}");
+            assert!(matches!(answer.status, StatusCode::OK | StatusCode::NOT_FOUND), "{}", answer.text);
+            assert!(start.elapsed() < Duration::from_secs(30), "query {id} stuck in {}", answer.text);
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
