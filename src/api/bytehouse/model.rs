@@ -29,7 +29,7 @@ pub struct ErrorDetail {
 
 /// Every failure.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ErrorResponse {
+pub struct BytehouseError {
     /// The same text as `error.message` (never `Success`).
     pub message: String,
     /// The code and the message.
@@ -361,7 +361,7 @@ pub struct QueryResult {
     /// Result columns.
     pub columns: Vec<QueryColumn>,
     /// Rows, each an array of typed JSON values in column order.
-    #[schema(value_type = Vec<Vec<Object>>)]
+    #[schema(value_type = Vec<Vec<serde_json::Value>>)]
     pub rows: Vec<Value>,
     /// Rows in `rows`.
     pub row_count: usize,

@@ -12,7 +12,7 @@ use warp::http::StatusCode;
 use warp::reply::Response;
 use warp::Rejection;
 
-use super::model::{ErrorDetail, ErrorResponse};
+use super::model::{ErrorDetail, BytehouseError};
 use crate::api::http::{json_bytes, ApiError};
 use crate::api::status_of;
 use crate::error::GatewayError;
@@ -71,7 +71,7 @@ pub fn code_of(error: &GatewayError) -> &'static str {
 
 /// The error envelope.
 pub fn body(status: StatusCode, code: &str, message: String) -> Response {
-    let envelope = ErrorResponse { message: message.clone(), error: ErrorDetail { code: code.to_string(), message } };
+    let envelope = BytehouseError { message: message.clone(), error: ErrorDetail { code: code.to_string(), message } };
     let body = serde_json::to_vec(&envelope).unwrap_or_else(|_| br#"{"message":"","error":{"code":"INTERNAL_ERROR","message":""}}"#.to_vec());
     json_bytes(status, body)
 }
