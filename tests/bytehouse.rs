@@ -260,8 +260,10 @@ async fn bearer_keys_are_required_and_queries_are_their_owners() {
         bh_error(&server.bh_with(Method::GET, path, None, as_bob()).await, StatusCode::NOT_FOUND, "QUERY_NOT_FOUND");
     }
     bh_error(&server.bh_with(Method::POST, "/queries/alice-1/kill", None, as_bob()).await, StatusCode::NOT_FOUND, "QUERY_NOT_FOUND");
-    // Each user's query sessions are their own.
+    // Each user's query sessions are their own: Bob's current database is his session's.
     server.bh_ok(Method::POST, "/databases", Some(json!({"name": "alices"})), as_alice()).await;
-    assert_eq!(names(&server.bh_ok(Method::GET, "/databases", None, as_bob()).await), vec!["default_database"]);
+    server.bh_sync_as(as_alice(), "USE alices").await;
+    assert_eq!(server.bh_sync_as(as_bob(), "SHOW CURRENT DATABASE").await["rows"], json!([["default_database"]]));
+    assert_eq!(server.bh_sync_as(as_alice(), "SHOW CURRENT DATABASE").await["rows"], json!([["alices"]]));
     std::fs::remove_dir_all(dir).ok();
 }

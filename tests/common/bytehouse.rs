@@ -66,6 +66,11 @@ impl TestServer {
         self.bh_ok(Method::POST, "/queries/sync", Some(serde_json::json!({ "query": sql })), in_session(session)).await
     }
 
+    /// A sync query with `headers` that must succeed: answers `data`.
+    pub async fn bh_sync_as(&self, headers: Headers<'_>, sql: &str) -> Value {
+        self.bh_ok(Method::POST, "/queries/sync", Some(serde_json::json!({ "query": sql })), headers).await
+    }
+
     /// Wait (at most 30 s) until query `id` is in `state`; answers its status.
     pub async fn bh_wait(&self, id: &str, state: &str, headers: Headers<'_>) -> Value {
         let start = Instant::now();
