@@ -92,6 +92,10 @@ pub enum GatewayError {
     /// The caller is known but may not do this (impersonation, admin calls).
     #[error("{0}")]
     Forbidden(String),
+    /// Something the gateway depends on (the metadata store, a remote
+    /// engine) cannot be reached: nothing was changed; try again later.
+    #[error("{0}")]
+    Unavailable(String),
     /// A genuine server fault; never the user's doing.
     #[error("{0}")]
     Internal(String),

@@ -18,6 +18,8 @@
 //!   that outlive the statement that started them.
 //! - [`identity`]: users, roles, authentication modes, impersonation; the
 //!   owner of every session and operation.
+//! - [`store`]: the durable metadata (catalog objects, history) on SQLite
+//!   or PostgreSQL, behind one trait.
 //! - [`gateway`]: the core as one facade, what protocol handlers call;
 //!   [`gateway_catalog`]: catalog listings and the tables a query reads;
 //!   [`gateway_properties`]: table properties the engine cannot apply.
@@ -50,3 +52,4 @@ pub mod operation;
 pub mod result;
 pub mod server;
 pub mod session;
+pub mod store;

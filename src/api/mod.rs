@@ -31,7 +31,7 @@ pub fn status_of(error: &GatewayError) -> StatusCode {
         GatewayError::LimitExceeded(_) => StatusCode::TOO_MANY_REQUESTS,
         GatewayError::Unauthenticated(_) | GatewayError::BadCredentials(_) => StatusCode::UNAUTHORIZED,
         GatewayError::Forbidden(_) => StatusCode::FORBIDDEN,
-        GatewayError::ShuttingDown => StatusCode::SERVICE_UNAVAILABLE,
+        GatewayError::ShuttingDown | GatewayError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         GatewayError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
