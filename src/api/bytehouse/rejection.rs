@@ -65,6 +65,7 @@ pub fn code_of(error: &GatewayError) -> &'static str {
         GatewayError::Unauthenticated(_) | GatewayError::BadCredentials(_) => "UNAUTHENTICATED",
         GatewayError::Forbidden(_) => "FORBIDDEN",
         GatewayError::ShuttingDown => "SHUTTING_DOWN",
+        GatewayError::Unavailable(_) => "UNAVAILABLE",
         GatewayError::Internal(_) => "INTERNAL_ERROR",
     }
 }
