@@ -78,6 +78,8 @@ pub struct Gateway {
     auth: Arc<Authenticator>,
     /// Scripts users submitted as background applications.
     batches: BatchRegistry,
+    /// Table properties the engine cannot apply ([`crate::gateway_properties`]).
+    properties: crate::gateway_properties::PropertyStore,
 }
 
 /// A batch as a protocol hands it over.
@@ -108,7 +110,8 @@ impl Gateway {
         let sessions = Arc::new(SessionRegistry::new(limits, defaults, result_limits, metrics.clone(), shared.clone()));
         let shutdown = CancellationToken::new();
         tokio::spawn(sessions.clone().run_expiry(shutdown.clone()));
-        Arc::new(Gateway { sessions, shutdown, metrics, shared, auth: Arc::new(auth), batches: BatchRegistry::default() })
+        let properties = crate::gateway_properties::PropertyStore::default();
+        Arc::new(Gateway { sessions, shutdown, metrics, shared, auth: Arc::new(auth), batches: BatchRegistry::default(), properties })
     }
 
     /// The caller of a request carrying this `Authorization` header.
@@ -147,6 +150,11 @@ impl Gateway {
             statement.push_str(&format!(" PARTITION ({})", parts.join(", ")));
         }
         self.submit(user, session, Submission { statement, ..Submission::default() })
+    }
+
+    /// The table property store.
+    pub(crate) fn property_store(&self) -> &crate::gateway_properties::PropertyStore {
+        &self.properties
     }
 
     /// Counters since start.

@@ -20,7 +20,9 @@
 //!   owner of every session and operation.
 //! - [`store`]: the durable metadata (catalog objects, history) on SQLite
 //!   or PostgreSQL, behind one trait.
-//! - [`gateway`]: the core as one facade, what protocol handlers call.
+//! - [`gateway`]: the core as one facade, what protocol handlers call;
+//!   [`gateway_catalog`]: catalog listings and the tables a query reads;
+//!   [`gateway_properties`]: table properties the engine cannot apply.
 //! - [`error`]: the one error type of the core.
 //! - [`metrics`]: counters and gauges in the Prometheus text format.
 //! - [`format`]: Arrow to Flink JSON and PLAIN_TEXT rows and column types;
@@ -40,6 +42,8 @@ pub mod engine;
 pub mod error;
 pub mod format;
 pub mod gateway;
+pub mod gateway_catalog;
+pub mod gateway_properties;
 pub mod identity;
 pub mod job;
 pub mod metrics;

@@ -7,6 +7,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement
 use utoipa::openapi::{RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
+use crate::api::bytehouse::{model as bh_model, spec as bh};
 use crate::api::flink::{handlers, model};
 use crate::api::kyuubi::{admin as kyuubi_admin, batches as kyuubi_batches, handlers as kyuubi, metadata as kyuubi_metadata, model as kyuubi_model};
 use crate::api::livy::{batches as livy_batches, model as livy_model, sessions as livy_sessions, statements as livy_statements};
@@ -27,7 +28,12 @@ Under `/api/v1` the gateway speaks the Apache Kyuubi REST API v1 (tags `kyuubi`,
 an unknown method 405).\n\n\
 Under `/livy` the gateway speaks the Apache Livy REST API (tag `livy`; SQL only): creations answer 201 with `Location`, \
 failures `{\"msg\": ...}` (LivyMessage) with Livy's statuses (request faults and unknown fields 400, unknown ids 404, \
-an unknown `Accept` API version 406).",
+an unknown `Accept` API version 406).\n\n\
+Under `/bytehouse/v1` the gateway answers a ByteHouse-style management API (tag `bytehouse`): databases, tables and views of \
+the caller's query session (`X-QuerySession-ID`), and SQL queries run sync or async. Every answer is one envelope: \
+`{\"message\":\"Success\",\"error\":{},\"data\":...}` (listings add `\"meta\":{\"total\",\"offset\",\"limit\"}`), failures \
+`{\"message\",\"error\":{\"code\",\"message\"}}` (BytehouseError); query rows are `{\"columns\":[{\"name\",\"type\"}],\"rows\":[[...]]}`. \
+Data loading and metadata subscription answer 501.",
         license(name = "Apache-2.0")
     ),
     paths(
@@ -50,6 +56,15 @@ an unknown `Accept` API version 406).",
         livy_sessions::state, livy_sessions::log, livy_sessions::delete,
         livy_statements::submit, livy_statements::list, livy_statements::get, livy_statements::cancel, livy_statements::completion,
         livy_batches::create, livy_batches::list, livy_batches::get, livy_batches::state, livy_batches::log, livy_batches::delete,
+        bh::list_databases, bh::create_database, bh::get_database, bh::delete_database, bh::list_tables, bh::list_tables_and_views,
+        bh::create_table, bh::get_table, bh::update_table, bh::delete_table, bh::list_materialized_views, bh::get_materialized_view,
+        bh::query_sync, bh::abort_sync_query, bh::kill_sync_query, bh::query_async, bh::query_status, bh::query_results, bh::kill_query,
+        bh::check_tables, bh::dialects, bh::query_statistic,
+        bh::subscribe_metadata, bh::unsubscribe_metadata, bh::create_connection, bh::list_connections, bh::update_connection,
+        bh::delete_connection, bh::get_masked_connection, bh::create_import_job, bh::list_import_jobs, bh::get_import_job,
+        bh::update_import_job, bh::delete_import_job, bh::rename_import_job, bh::describe_import_job, bh::import_job_start_arguments,
+        bh::start_import_job, bh::stop_import_job, bh::list_job_executions, bh::list_executions, bh::get_execution, bh::execution_logs,
+        bh::kafka_status,
     ),
     components(schemas(
         model::ApiVersionsResponse, model::InfoResponse, model::OpenSessionRequest, model::OpenSessionResponse,
@@ -72,6 +87,13 @@ an unknown `Accept` API version 406).",
         livy_model::SessionList, livy_model::StateView, livy_model::LogView, livy_model::CreateStatementRequest, livy_model::StatementView,
         livy_model::StatementList, livy_model::CompletionRequest, livy_model::CompletionView, livy_model::CreateBatchRequest,
         livy_model::BatchView, livy_model::BatchList,
+        bh_model::NoError, bh_model::ErrorDetail, bh_model::BytehouseError, bh_model::Meta, bh_model::SuccessResponse,
+        bh_model::DatabaseListResponse, bh_model::DatabaseResponse, bh_model::TableListResponse, bh_model::TableResponse,
+        bh_model::QueryResponse, bh_model::QueryStatusResponse, bh_model::CheckTablesResponse, bh_model::DialectListResponse,
+        bh_model::QueryStatisticResponse, bh_model::DatabaseView, bh_model::CreateDatabaseRequest, bh_model::TableSummary,
+        bh_model::ColumnView, bh_model::PartitionKey, bh_model::TableView, bh_model::ColumnSpec, bh_model::CreateTableRequest,
+        bh_model::UpdateTableRequest, bh_model::QueryRequest, bh_model::QueryColumn, bh_model::QueryResult, bh_model::QueryStatus,
+        bh_model::CheckTablesRequest, bh_model::TableRef, bh_model::CheckTablesView, bh_model::Dialect, bh_model::QueryStatistic,
     )),
     modifiers(&Authentication, &ProtocolOperationIds),
     tags(
@@ -81,6 +103,7 @@ an unknown `Accept` API version 406).",
         (name = "kyuubi", description = "Apache Kyuubi REST API v1: sessions, statements, operations, result sets"),
         (name = "kyuubi-admin", description = "Apache Kyuubi REST API v1 admin routes (administrators only: sluicegate.auth.admins)"),
         (name = "livy", description = "Apache Livy REST API: interactive SQL sessions, statements, SQL batches"),
+        (name = "bytehouse", description = "ByteHouse-style management API: databases, tables, views, sync and async queries"),
     )
 )]
 pub struct ApiDoc;
@@ -121,13 +144,16 @@ impl Modify for Authentication {
                 continue;
             }
             let kyuubi = path.starts_with("/api/v1/");
-            for operation in [&mut item.get, &mut item.post, &mut item.put, &mut item.delete].into_iter().flatten() {
+            for operation in [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten() {
                 operation.security = Some(vec![SecurityRequirement::default(), SecurityRequirement::new("basic", Vec::<String>::new()), SecurityRequirement::new("bearer", Vec::<String>::new())]);
                 if kyuubi {
                     // Kyuubi: missing credentials 401, wrong ones 403.
                     operation.responses.responses.insert("401".into(), error("Missing, unusable or expired credentials (with `WWW-Authenticate`)", "KyuubiError"));
                     let forbidden = if path.starts_with("/api/v1/admin/") { "Wrong credentials, or not an administrator" } else { "Wrong credentials, or impersonation refused" };
                     operation.responses.responses.insert("403".into(), error(forbidden, "KyuubiError"));
+                } else if path.starts_with("/bytehouse/") {
+                    operation.security = Some(vec![SecurityRequirement::default(), SecurityRequirement::new("bearer", Vec::<String>::new())]);
+                    operation.responses.responses.insert("401".into(), error("`UNAUTHENTICATED`: missing, unusable, expired or wrong credentials (with `WWW-Authenticate`)", "BytehouseError"));
                 } else if path.starts_with("/livy/") {
                     operation.responses.responses.insert("401".into(), error("Missing, unusable, expired or wrong credentials (with `WWW-Authenticate`)", "LivyMessage"));
                     operation.responses.responses.insert("403".into(), error("Impersonation refused", "LivyMessage"));
@@ -144,16 +170,17 @@ impl Modify for Authentication {
 /// generated clients name their functions by them), while handlers of
 /// different protocols share plain names (`open_session`, ...): every id of
 /// a protocol other than Flink's takes its first tag as a prefix
-/// (`kyuubi_open_session`, `kyuubi_admin_list_sessions`, `livy_create`).
+/// (`kyuubi_open_session`, `kyuubi_admin_list_sessions`, `livy_create`,
+/// `bytehouse_list_databases`).
 struct ProtocolOperationIds;
 
 impl Modify for ProtocolOperationIds {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         for (path, item) in openapi.paths.paths.iter_mut() {
-            if !path.starts_with("/api/") && !path.starts_with("/livy/") {
+            if !path.starts_with("/api/") && !path.starts_with("/livy/") && !path.starts_with("/bytehouse/") {
                 continue;
             }
-            for operation in [&mut item.get, &mut item.post, &mut item.put, &mut item.delete].into_iter().flatten() {
+            for operation in [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten() {
                 let tag = operation.tags.as_ref().and_then(|t| t.first()).map(|t| t.replace('-', "_"));
                 if let (Some(tag), Some(id)) = (tag, operation.operation_id.as_mut()) {
                     *id = format!("{tag}_{id}");

@@ -64,4 +64,7 @@ fn operation_ids_are_unique_across_protocols() {
     assert_eq!(seen["kyuubi_open_session"], "post /api/v1/sessions");
     assert_eq!(seen["kyuubi_admin_list_sessions"], "get /api/v1/admin/sessions");
     assert_eq!(seen["open_session"], "post /sessions");
+    assert_eq!(seen["bytehouse_list_databases"], "get /bytehouse/v1/databases");
+    assert_eq!(seen["bytehouse_update_table"], "patch /bytehouse/v1/databases/{db}/tables/{table}");
+    assert_eq!(seen["bytehouse_list_connections"], "get /bytehouse/v1/connections");
 }

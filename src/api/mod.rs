@@ -4,10 +4,12 @@
 //! - [`kyuubi`]: the Apache Kyuubi REST API v1, under `/api/v1`.
 //! - [`livy`]: the Apache Livy REST API, under `/livy` (and at the root of
 //!   its own port).
+//! - [`bytehouse`]: a ByteHouse-style management API, under `/bytehouse/v1`.
 //! - [`docs`]: the interactive API page (Swagger UI, vendored).
 //! - [`http`]: what every protocol shares: bounded body reading, JSON replies,
 //!   and the one mapping from [`GatewayError`] to an HTTP status.
 
+pub mod bytehouse;
 pub mod docs;
 pub mod flink;
 pub mod http;

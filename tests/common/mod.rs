@@ -1,6 +1,7 @@
 //! Test helpers: a real gateway on 127.0.0.1:0 and a small HTTP client.
 #![allow(dead_code)]
 
+pub mod bytehouse;
 pub mod kyuubi;
 pub mod livy;
 

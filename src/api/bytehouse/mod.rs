@@ -1,0 +1,105 @@
+//! A ByteHouse-style management API under `/bytehouse/v1` over the gateway
+//! core: databases, tables and views of the caller's query session, and
+//! SQL queries run sync or async. Data loading (connections, import jobs,
+//! executions) and metadata subscription answer 501.
+//!
+//! Every answer is one envelope ([`model`]); every failure goes through
+//! [`rejection`]. Callers authenticate with `Authorization: Bearer <API
+//! key>` (or as the gateway's auth mode allows); `X-QuerySession-ID` picks
+//! the caller's gateway session (none: their default one), so `USE db`
+//! and DDL of one call are seen by the next call of the same query session.
+//!
+//! - [`filters`]: the caller, listing parameters, path names.
+//! - [`handlers`]: databases, tables, views; [`types`]: ByteHouse ↔ Flink types.
+//! - [`queries`]: queries, results, kill, abort, check-tables, statistics;
+//!   [`registry`]: query sessions and query ids.
+//! - [`unoffered`]: the 501 routes; [`spec`]: the OpenAPI description of every route.
+
+pub mod filters;
+pub mod handlers;
+pub mod model;
+pub mod queries;
+pub mod registry;
+pub mod rejection;
+pub mod spec;
+pub mod types;
+pub mod unoffered;
+
+use std::sync::Arc;
+
+use warp::filters::BoxedFilter;
+use warp::reply::Response;
+use warp::Filter;
+
+use crate::api::http::{json_body, with_state};
+use crate::gateway::Gateway;
+use crate::result::ResultLimits;
+use filters::{listing, name, query_map, request_caller};
+use handlers::{self as h, Shown};
+use model::*;
+use queries as q;
+
+/// What every handler needs.
+pub struct Context {
+    /// The core.
+    pub gw: Arc<Gateway>,
+    /// Result buffer bounds: a query whose buffer is half full has rows ready.
+    pub limits: ResultLimits,
+    /// Query sessions and queries.
+    pub registry: registry::Registry,
+}
+
+impl Context {
+    /// A context with no query sessions or queries yet.
+    pub fn new(gw: Arc<Gateway>, limits: ResultLimits) -> Self {
+        Context { gw, limits, registry: registry::Registry::default() }
+    }
+}
+
+/// Every route under `/bytehouse/v1`, failures rendered as the error envelope.
+pub fn routes(ctx: Arc<Context>, max_body: u64) -> BoxedFilter<(Response,)> {
+    use warp::path::end;
+    use warp::{delete, get, patch, path, post};
+    let who = with_state(ctx.clone()).and(request_caller(ctx.clone()));
+    let db = || path("databases").and(name());
+    let shown = |s: Shown| warp::any().map(move || s);
+
+    let list_dbs = path("databases").and(end()).and(get()).and(listing()).and(who.clone()).and_then(h::list_databases);
+    let create_db = path("databases").and(end()).and(post()).and(who.clone())
+        .and(json_body::<CreateDatabaseRequest>(max_body, "CreateDatabaseRequest")).and_then(h::create_database);
+    let get_db = db().and(end()).and(get()).and(who.clone()).and_then(h::get_database);
+    let delete_db = db().and(end()).and(delete()).and(who.clone()).and_then(h::delete_database);
+    let tables = db().and(path("tables")).and(end()).and(get()).and(shown(Shown::Tables)).and(listing()).and(who.clone()).and_then(h::list_relations);
+    let all = db().and(path("tables-and-views")).and(end()).and(get()).and(shown(Shown::All)).and(listing()).and(who.clone()).and_then(h::list_relations);
+    let views = db().and(path("materialized-views")).and(end()).and(get()).and(shown(Shown::Views)).and(listing()).and(who.clone()).and_then(h::list_relations);
+    let create_table = db().and(path("tables")).and(end()).and(post()).and(who.clone())
+        .and(json_body::<CreateTableRequest>(max_body, "CreateTableRequest")).and_then(h::create_table);
+    let table = || db().and(path("tables")).and(name()).and(end());
+    let get_table = table().and(get()).and(warp::any().map(|| false)).and(who.clone()).and_then(h::get_relation);
+    let update_table = table().and(patch()).and(who.clone()).and(json_body::<UpdateTableRequest>(max_body, "UpdateTableRequest")).and_then(h::update_table);
+    let delete_table = table().and(delete()).and(who.clone()).and_then(h::delete_table);
+    let get_view = db().and(path("materialized-views")).and(name()).and(end()).and(get()).and(warp::any().map(|| true)).and(who.clone()).and_then(h::get_relation);
+
+    let query_body = move || json_body::<QueryRequest>(max_body, "QueryRequest");
+    let sync = path!("queries" / "sync").and(post()).and(who.clone()).and(query_body()).and_then(q::sync);
+    let abort = path!("queries" / "sync" / "abort").and(post()).and(who.clone()).and_then(q::abort);
+    let kill_sync = path!("queries" / "sync" / ..).and(name()).and(path("kill")).and(end()).and(post()).and(who.clone()).and_then(q::kill);
+    let submit_async = path!("queries" / "async").and(post()).and(who.clone()).and(query_body()).and_then(q::submit_async);
+    let check = path!("queries" / "check-tables").and(post()).and(who.clone())
+        .and(json_body::<CheckTablesRequest>(max_body, "CheckTablesRequest")).and_then(q::check_tables);
+    let dialects = path!("queries" / "dialects").and(get()).and(who.clone()).and_then(q::dialects);
+    let query = || path("queries").and(name());
+    let status = query().and(path("status")).and(end()).and(get()).and(who.clone()).and_then(q::status);
+    let results = query().and(path("results")).and(end()).and(get()).and(query_map()).and(who.clone()).and_then(q::results);
+    let kill = query().and(path("kill")).and(end()).and(post()).and(who.clone()).and_then(q::kill);
+    let statistic = path("statistics").and(path("queries")).and(name()).and(end()).and(get()).and(who.clone()).and_then(q::statistic);
+
+    // Grouped and boxed: one flat chain of this many filters is a type too deep to compile.
+    let databases = list_dbs.or(create_db).unify().or(get_db).unify().or(delete_db).unify().boxed();
+    let relations = tables.or(all).unify().or(views).unify().or(create_table).unify().or(get_table).unify().or(update_table).unify()
+        .or(delete_table).unify().or(get_view).unify().boxed();
+    let queries = sync.or(abort).unify().or(kill_sync).unify().or(submit_async).unify().or(check).unify().or(dialects).unify()
+        .or(status).unify().or(results).unify().or(kill).unify().or(statistic).unify().boxed();
+    let api = databases.or(relations).unify().or(queries).unify().or(unoffered::routes(who)).unify();
+    path!("bytehouse" / "v1" / ..).and(api.recover(rejection::recover).unify()).boxed()
+}

@@ -1,0 +1,167 @@
+//! The OpenAPI description of every ByteHouse-style route, one annotated
+//! stub per operation (the handlers are plain warp handlers with extra
+//! filter arguments). Every route also answers 401 (missing or unusable
+//! credentials) and, for its path and query, 400/404/405 as the envelope.
+
+#![allow(missing_docs)]
+
+use super::model::*;
+
+const QS: &str = "Picks the caller's query session (gateway session): DDL, `USE` and queries of one id see each other; absent: the caller's default session";
+
+macro_rules! doc_stub {
+    ($(#[$meta:meta])* $name:ident) => {
+        $(#[$meta])*
+        pub fn $name() {}
+    };
+}
+
+doc_stub!(#[utoipa::path(get, path = "/bytehouse/v1/databases", tag = "bytehouse", operation_id = "list_databases",
+    params(("filter" = Option<String>, Query, description = "Case-insensitive substring of the name"), ("offset" = Option<u64>, Query, description = "Items to skip (default 0)"),
+        ("limit" = Option<u64>, Query, description = "Most items (default 100; larger values are clamped to 100)"), ("X-QuerySession-ID" = Option<String>, Header, description = QS),
+        ("X-User-ActiveRole" = Option<String>, Header, description = "Accepted and kept; roles are not enforced yet")),
+    responses((status = 200, description = "A page of the databases of the session's current catalog", body = DatabaseListResponse),
+        (status = 400, description = "A negative or non-integer offset or limit", body = BytehouseError)))] list_databases);
+
+doc_stub!(#[utoipa::path(post, path = "/bytehouse/v1/databases", tag = "bytehouse", operation_id = "create_database",
+    params(("X-QuerySession-ID" = Option<String>, Header, description = QS)), request_body(content = CreateDatabaseRequest, content_type = "application/json"),
+    responses((status = 200, description = "The database (CREATE DATABASE)", body = DatabaseResponse), (status = 400, description = "Bad JSON, no name", body = BytehouseError),
+        (status = 409, description = "`DATABASE_EXISTS`", body = BytehouseError)))] create_database);
+
+doc_stub!(#[utoipa::path(get, path = "/bytehouse/v1/databases/{db}", tag = "bytehouse", operation_id = "get_database",
+    params(("db" = String, Path, description = "Database name"), ("X-QuerySession-ID" = Option<String>, Header, description = QS)),
+    responses((status = 200, description = "The database", body = DatabaseResponse), (status = 404, description = "`DATABASE_NOT_FOUND`", body = BytehouseError)))] get_database);
+
+doc_stub!(#[utoipa::path(delete, path = "/bytehouse/v1/databases/{db}", tag = "bytehouse", operation_id = "delete_database",
+    params(("db" = String, Path, description = "Database name"), ("X-QuerySession-ID" = Option<String>, Header, description = QS)),
+    responses((status = 200, description = "Dropped (DROP DATABASE)", body = SuccessResponse), (status = 404, description = "`DATABASE_NOT_FOUND`", body = BytehouseError),
+        (status = 409, description = "`DATABASE_NOT_EMPTY` (it holds tables or views) or `DATABASE_IN_USE` (the session's current database)", body = BytehouseError)))] delete_database);
+
+doc_stub!(#[utoipa::path(get, path = "/bytehouse/v1/databases/{db}/tables", tag = "bytehouse", operation_id = "list_tables",
+    params(("db" = String, Path, description = "Database name"), ("filter" = Option<String>, Query, description = "Case-insensitive substring of the name"),
+        ("offset" = Option<u64>, Query, description = "Items to skip"), ("limit" = Option<u64>, Query, description = "Most items (default and most 100)"), ("X-QuerySession-ID" = Option<String>, Header, description = QS)),
+    responses((status = 200, description = "A page of its tables (no views)", body = TableListResponse), (status = 400, description = "Bad offset or limit", body = BytehouseError),
+        (status = 404, description = "`DATABASE_NOT_FOUND`", body = BytehouseError)))] list_tables);
+
+doc_stub!(#[utoipa::path(get, path = "/bytehouse/v1/databases/{db}/tables-and-views", tag = "bytehouse", operation_id = "list_tables_and_views",
+    params(("db" = String, Path, description = "Database name"), ("filter" = Option<String>, Query, description = "Case-insensitive substring of the name"),
+        ("offset" = Option<u64>, Query, description = "Items to skip"), ("limit" = Option<u64>, Query, description = "Most items (default and most 100)"), ("X-QuerySession-ID" = Option<String>, Header, description = QS)),
+    responses((status = 200, description = "A page of its tables, views and materialized tables", body = TableListResponse), (status = 400, description = "Bad offset or limit", body = BytehouseError),
+        (status = 404, description = "`DATABASE_NOT_FOUND`", body = BytehouseError)))] list_tables_and_views);
+
+doc_stub!(#[utoipa::path(post, path = "/bytehouse/v1/databases/{db}/tables", tag = "bytehouse", operation_id = "create_table",
+    params(("db" = String, Path, description = "Database name"), ("X-QuerySession-ID" = Option<String>, Header, description = QS)),
+    request_body(content = CreateTableRequest, content_type = "application/json"),
+    responses((status = 200, description = "The table, created with Flink DDL (an in-memory table); keys and values with no engine meaning are stored and shown", body = TableResponse),
+        (status = 400, description = "Bad JSON, no name or columns, `UNKNOWN_TYPE` (names the type), a key naming no column", body = BytehouseError),
+        (status = 404, description = "`DATABASE_NOT_FOUND`", body = BytehouseError), (status = 409, description = "`TABLE_EXISTS`", body = BytehouseError)))] create_table);
+
+doc_stub!(#[utoipa::path(get, path = "/bytehouse/v1/databases/{db}/tables/{table}", tag = "bytehouse", operation_id = "get_table",
+    params(("db" = String, Path, description = "Database name"), ("table" = String, Path, description = "Table or view name"), ("X-QuerySession-ID" = Option<String>, Header, description = QS)),
+    responses((status = 200, description = "The table: columns with ByteHouse and Flink types, keys, description, row count when free", body = TableResponse),
+        (status = 404, description = "`DATABASE_NOT_FOUND`, `TABLE_NOT_FOUND`", body = BytehouseError)))] get_table);
+
+doc_stub!(#[utoipa::path(patch, path = "/bytehouse/v1/databases/{db}/tables/{table}", tag = "bytehouse", operation_id = "update_table",
+    params(("db" = String, Path, description = "Database name"), ("table" = String, Path, description = "Table name"), ("X-QuerySession-ID" = Option<String>, Header, description = QS)),
+    request_body(content = UpdateTableRequest, content_type = "application/json"),
+    responses((status = 200, description = "Description and TTL stored", body = SuccessResponse), (status = 400, description = "Bad JSON", body = BytehouseError),
+        (status = 404, description = "`TABLE_NOT_FOUND`", body = BytehouseError),
+        (status = 501, description = "`NOT_IMPLEMENTED`: column changes (the engine has no ALTER TABLE ... ADD/DROP/MODIFY/RENAME COLUMN)", body = BytehouseError)))] update_table);
+
+doc_stub!(#[utoipa::path(delete, path = "/bytehouse/v1/databases/{db}/tables/{table}", tag = "bytehouse", operation_id = "delete_table",
+    params(("db" = String, Path, description = "Database name"), ("table" = String, Path, description = "Table or view name"), ("X-QuerySession-ID" = Option<String>, Header, description = QS)),
+    responses((status = 200, description = "Dropped (DROP TABLE, VIEW or MATERIALIZED TABLE) with its stored properties", body = SuccessResponse),
+        (status = 404, description = "`TABLE_NOT_FOUND`", body = BytehouseError)))] delete_table);
+
+doc_stub!(#[utoipa::path(get, path = "/bytehouse/v1/databases/{db}/materialized-views", tag = "bytehouse", operation_id = "list_materialized_views",
+    params(("db" = String, Path, description = "Database name"), ("filter" = Option<String>, Query, description = "Case-insensitive substring of the name"),
+        ("offset" = Option<u64>, Query, description = "Items to skip"), ("limit" = Option<u64>, Query, description = "Most items (default and most 100)"), ("X-QuerySession-ID" = Option<String>, Header, description = QS)),
+    responses((status = 200, description = "A page of its Flink views (`VIEW`) and materialized tables (`MATERIALIZED_VIEW`)", body = TableListResponse),
+        (status = 400, description = "Bad offset or limit", body = BytehouseError), (status = 404, description = "`DATABASE_NOT_FOUND`", body = BytehouseError)))] list_materialized_views);
+
+doc_stub!(#[utoipa::path(get, path = "/bytehouse/v1/databases/{db}/materialized-views/{mv}", tag = "bytehouse", operation_id = "get_materialized_view",
+    params(("db" = String, Path, description = "Database name"), ("mv" = String, Path, description = "View or materialized table name"), ("X-QuerySession-ID" = Option<String>, Header, description = QS)),
+    responses((status = 200, description = "The view (with its defining query) or materialized table", body = TableResponse),
+        (status = 404, description = "`TABLE_NOT_FOUND` (also for a plain table)", body = BytehouseError)))] get_materialized_view);
+
+doc_stub!(#[utoipa::path(post, path = "/bytehouse/v1/queries/sync", tag = "bytehouse", operation_id = "query_sync",
+    params(("X-QuerySession-ID" = Option<String>, Header, description = QS)), request_body(content = QueryRequest, content_type = "application/json"),
+    responses((status = 200, description = "The last statement's rows (`async: false`), or, still running after `asyncModeSwitchAfterInSec`, its id and state (`async: true`)", body = QueryResponse),
+        (status = 400, description = "No query, bad mode, bad JSON; `QUERY_FAILED` (a statement failed)", body = BytehouseError),
+        (status = 409, description = "`QUERY_ID_TAKEN` (queryID of a running query), `QUERY_CANCELLED` (aborted or killed meanwhile)", body = BytehouseError)))] query_sync);
+
+doc_stub!(#[utoipa::path(post, path = "/bytehouse/v1/queries/sync/abort", tag = "bytehouse", operation_id = "abort_sync_query",
+    params(("X-QuerySession-ID" = Option<String>, Header, description = "The query session whose running sync query is cancelled")),
+    responses((status = 200, description = "The query's state afterwards", body = QueryStatusResponse),
+        (status = 404, description = "`QUERY_NOT_FOUND`: no sync query runs in that query session", body = BytehouseError)))] abort_sync_query);
+
+doc_stub!(#[utoipa::path(post, path = "/bytehouse/v1/queries/sync/{id}/kill", tag = "bytehouse", operation_id = "kill_sync_query",
+    params(("id" = String, Path, description = "Query id")),
+    responses((status = 200, description = "The query's state afterwards (a query that ended stays as it ended)", body = QueryStatusResponse),
+        (status = 404, description = "`QUERY_NOT_FOUND`", body = BytehouseError)))] kill_sync_query);
+
+doc_stub!(#[utoipa::path(post, path = "/bytehouse/v1/queries/async", tag = "bytehouse", operation_id = "query_async",
+    params(("X-QuerySession-ID" = Option<String>, Header, description = QS)), request_body(content = QueryRequest, content_type = "application/json"),
+    responses((status = 200, description = "The query's id and state (leading statements already ran)", body = QueryStatusResponse),
+        (status = 400, description = "No query, bad mode, bad JSON; `QUERY_FAILED` (a leading statement failed)", body = BytehouseError),
+        (status = 409, description = "`QUERY_ID_TAKEN`", body = BytehouseError)))] query_async);
+
+doc_stub!(#[utoipa::path(get, path = "/bytehouse/v1/queries/{id}/status", tag = "bytehouse", operation_id = "query_status",
+    params(("id" = String, Path, description = "Query id")),
+    responses((status = 200, description = "State, times, rows, error", body = QueryStatusResponse), (status = 404, description = "`QUERY_NOT_FOUND` (also once its result expired)", body = BytehouseError)))] query_status);
+
+doc_stub!(#[utoipa::path(get, path = "/bytehouse/v1/queries/{id}/results", tag = "bytehouse", operation_id = "query_results",
+    params(("id" = String, Path, description = "Query id"), ("maxRowsReturn" = Option<u64>, Query, description = "Most rows (0 or absent: all there are, waiting at most 10 s for a running query)"),
+        ("token" = Option<u64>, Query, description = "Where to continue (a `nextToken`; alias `nextToken`); absent: where the last answer ended")),
+    responses((status = 200, description = "Rows from the token on, and the next token (null at the end)", body = QueryResponse),
+        (status = 400, description = "Non-integer maxRowsReturn or token; `QUERY_FAILED`", body = BytehouseError), (status = 404, description = "`QUERY_NOT_FOUND`, `TOKEN_AHEAD`", body = BytehouseError),
+        (status = 409, description = "`QUERY_CANCELLED`", body = BytehouseError), (status = 410, description = "`TOKEN_GONE`: those rows were answered already", body = BytehouseError)))] query_results);
+
+doc_stub!(#[utoipa::path(post, path = "/bytehouse/v1/queries/{id}/kill", tag = "bytehouse", operation_id = "kill_query",
+    params(("id" = String, Path, description = "Query id")),
+    responses((status = 200, description = "The query's state afterwards", body = QueryStatusResponse), (status = 404, description = "`QUERY_NOT_FOUND`", body = BytehouseError)))] kill_query);
+
+doc_stub!(#[utoipa::path(post, path = "/bytehouse/v1/queries/check-tables", tag = "bytehouse", operation_id = "check_tables",
+    params(("X-QuerySession-ID" = Option<String>, Header, description = QS)), request_body(content = CheckTablesRequest, content_type = "application/json"),
+    responses((status = 200, description = "Tables, views and materialized tables the query reads (from its logical plan; it is not run)", body = CheckTablesResponse),
+        (status = 400, description = "No query, not a query, planning failed", body = BytehouseError)))] check_tables);
+
+doc_stub!(#[utoipa::path(get, path = "/bytehouse/v1/queries/dialects", tag = "bytehouse", operation_id = "dialects",
+    responses((status = 200, description = "`ansi_sql` and `flink_sql`", body = DialectListResponse)))] dialects);
+
+doc_stub!(#[utoipa::path(get, path = "/bytehouse/v1/statistics/queries/{id}", tag = "bytehouse", operation_id = "query_statistic",
+    params(("id" = String, Path, description = "Query id")),
+    responses((status = 200, description = "Rows and bytes produced and answered, times", body = QueryStatisticResponse), (status = 404, description = "`QUERY_NOT_FOUND`", body = BytehouseError)))] query_statistic);
+
+/// One 501 route per data-loading resource, as documentation.
+macro_rules! unoffered {
+    ($($name:ident: $method:ident $path:literal;)*) => {
+        $(doc_stub!(#[utoipa::path($method, path = $path, tag = "bytehouse", operation_id = stringify!($name),
+            responses((status = 501, description = "`NOT_IMPLEMENTED`: data loading and metadata subscription are not offered (every method and sub-path)", body = BytehouseError)))] $name);)*
+    };
+}
+
+unoffered! {
+    subscribe_metadata: post "/bytehouse/v1/metadata/subscription";
+    unsubscribe_metadata: delete "/bytehouse/v1/metadata/subscription";
+    create_connection: post "/bytehouse/v1/connections";
+    list_connections: get "/bytehouse/v1/connections";
+    update_connection: put "/bytehouse/v1/connections/{id}";
+    delete_connection: delete "/bytehouse/v1/connections/{id}";
+    get_masked_connection: get "/bytehouse/v1/connections/{id}/masked";
+    create_import_job: post "/bytehouse/v1/import-jobs";
+    list_import_jobs: get "/bytehouse/v1/import-jobs";
+    get_import_job: get "/bytehouse/v1/import-jobs/{id}";
+    update_import_job: put "/bytehouse/v1/import-jobs/{id}";
+    delete_import_job: delete "/bytehouse/v1/import-jobs/{id}";
+    rename_import_job: patch "/bytehouse/v1/import-jobs/{id}/name";
+    describe_import_job: patch "/bytehouse/v1/import-jobs/{id}/description";
+    import_job_start_arguments: get "/bytehouse/v1/import-jobs/{id}/start-arguments";
+    start_import_job: post "/bytehouse/v1/import-jobs/{id}/start";
+    stop_import_job: post "/bytehouse/v1/import-jobs/{id}/stop";
+    list_job_executions: get "/bytehouse/v1/import-jobs/{id}/executions";
+    list_executions: get "/bytehouse/v1/executions";
+    get_execution: get "/bytehouse/v1/executions/{id}";
+    execution_logs: get "/bytehouse/v1/executions/{id}/logs";
+    kafka_status: get "/bytehouse/v1/executions/{id}/kafka-status";
+}
