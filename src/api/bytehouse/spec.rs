@@ -141,16 +141,30 @@ macro_rules! unoffered {
     };
 }
 
+
+/// The 501 routes of one data-loading resource, named by its id.
+macro_rules! unoffered_by_id {
+    ($($name:ident: $method:ident $path:literal;)*) => {
+        $(doc_stub!(#[utoipa::path($method, path = $path, tag = "bytehouse", operation_id = stringify!($name),
+            params(("id" = String, Path, description = "The resource id")),
+            responses((status = 501, description = "`NOT_IMPLEMENTED`: data loading and metadata subscription are not offered (every method and sub-path)", body = BytehouseError)))] $name);)*
+    };
+}
+
 unoffered! {
     subscribe_metadata: post "/bytehouse/v1/metadata/subscription";
     unsubscribe_metadata: delete "/bytehouse/v1/metadata/subscription";
     create_connection: post "/bytehouse/v1/connections";
     list_connections: get "/bytehouse/v1/connections";
+    create_import_job: post "/bytehouse/v1/import-jobs";
+    list_import_jobs: get "/bytehouse/v1/import-jobs";
+    list_executions: get "/bytehouse/v1/executions";
+}
+
+unoffered_by_id! {
     update_connection: put "/bytehouse/v1/connections/{id}";
     delete_connection: delete "/bytehouse/v1/connections/{id}";
     get_masked_connection: get "/bytehouse/v1/connections/{id}/masked";
-    create_import_job: post "/bytehouse/v1/import-jobs";
-    list_import_jobs: get "/bytehouse/v1/import-jobs";
     get_import_job: get "/bytehouse/v1/import-jobs/{id}";
     update_import_job: put "/bytehouse/v1/import-jobs/{id}";
     delete_import_job: delete "/bytehouse/v1/import-jobs/{id}";
@@ -160,7 +174,6 @@ unoffered! {
     start_import_job: post "/bytehouse/v1/import-jobs/{id}/start";
     stop_import_job: post "/bytehouse/v1/import-jobs/{id}/stop";
     list_job_executions: get "/bytehouse/v1/import-jobs/{id}/executions";
-    list_executions: get "/bytehouse/v1/executions";
     get_execution: get "/bytehouse/v1/executions/{id}";
     execution_logs: get "/bytehouse/v1/executions/{id}/logs";
     kafka_status: get "/bytehouse/v1/executions/{id}/kafka-status";
