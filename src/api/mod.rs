@@ -20,6 +20,16 @@ use warp::http::StatusCode;
 
 use crate::error::GatewayError;
 
+/// Log a core error a protocol answers with `status`: server faults as
+/// warnings, refusals of the client's request at debug level.
+pub fn log_error(status: StatusCode, error: &GatewayError) {
+    if status.is_server_error() {
+        tracing::warn!(%status, %error, "request failed");
+    } else {
+        tracing::debug!(%status, %error, "request refused");
+    }
+}
+
 /// The HTTP status of a core error, for every protocol.
 pub fn status_of(error: &GatewayError) -> StatusCode {
     match error {

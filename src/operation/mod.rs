@@ -96,6 +96,9 @@ pub struct OperationInfo {
     pub elapsed_ms: u64,
     /// No more rows will be produced.
     pub done: bool,
+    /// The statement is held back by its full result buffer: it goes on
+    /// only as its rows are read.
+    pub waiting_for_reader: bool,
     /// The failure, for ERROR and TIMEOUT.
     pub error: Option<String>,
     /// When it was submitted.
@@ -393,6 +396,7 @@ impl Operation {
             buffered_bytes: stats.buffered_bytes as u64,
             elapsed_ms: ended.saturating_duration_since(self.submitted).as_millis() as u64,
             done: state.status.is_terminal() && !state.streaming,
+            waiting_for_reader: stats.producer_waiting,
             error: state.error.as_ref().map(ToString::to_string),
             created_at: self.created,
             started_at: state.started_at,

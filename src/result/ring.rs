@@ -43,6 +43,8 @@ struct State {
     produced: u64,
     /// The producer has pushed its last batch.
     finished: bool,
+    /// The producer is parked until a reader takes a page: the ring is full.
+    producer_waiting: bool,
     /// The result was released: nothing is kept and pushes fail.
     closed: bool,
 }
@@ -58,6 +60,9 @@ pub struct RingStats {
     pub buffered_bytes: usize,
     /// The producer is done: no more rows will come.
     pub finished: bool,
+    /// The producer waits for a reader to make room: the query goes on
+    /// only as its rows are read.
+    pub producer_waiting: bool,
 }
 
 /// A bounded, back-pressuring buffer of record batches.
@@ -127,7 +132,8 @@ impl Ring {
                 let n = chunk.rows.num_rows();
                 let fits = state.rows + n <= self.limits.ring_rows
                     && state.bytes + chunk.bytes <= self.limits.ring_bytes;
-                if state.rows == 0 || fits {
+                state.producer_waiting = !(state.rows == 0 || fits);
+                if !state.producer_waiting {
                     state.rows += n;
                     state.bytes += chunk.bytes;
                     state.produced += n as u64;
@@ -246,6 +252,7 @@ impl Ring {
             buffered_rows: state.rows,
             buffered_bytes: state.bytes,
             finished: state.finished,
+            producer_waiting: state.producer_waiting,
         }
     }
 
@@ -292,11 +299,13 @@ mod tests {
         tokio::time::sleep(Duration::from_millis(50)).await;
         assert!(!producer.is_finished(), "push into a full ring must wait");
         assert_eq!(ring.stats().buffered_rows, 10);
+        assert!(ring.stats().producer_waiting, "the stats say the producer waits for a reader");
         let page = ring.take_page(None);
         assert_eq!(page.iter().map(Rows::num_rows).sum::<usize>(), 4);
         producer.await.unwrap().unwrap();
         assert_eq!(ring.stats().buffered_rows, 9);
         assert_eq!(ring.stats().rows_produced, 13);
+        assert!(!ring.stats().producer_waiting);
     }
 
     #[tokio::test]

@@ -33,7 +33,6 @@ use warp::Filter;
 
 use crate::api::http::{json_body, with_state};
 use crate::gateway::Gateway;
-use crate::result::ResultLimits;
 use filters::{listing, name, query_map, request_caller};
 use handlers::{self as h, Shown};
 use model::*;
@@ -43,16 +42,14 @@ use queries as q;
 pub struct Context {
     /// The core.
     pub gw: Arc<Gateway>,
-    /// Result buffer bounds: a query whose buffer is half full has rows ready.
-    pub limits: ResultLimits,
     /// Query sessions and queries.
     pub registry: registry::Registry,
 }
 
 impl Context {
     /// A context with no query sessions or queries yet.
-    pub fn new(gw: Arc<Gateway>, limits: ResultLimits) -> Self {
-        Context { gw, limits, registry: registry::Registry::default() }
+    pub fn new(gw: Arc<Gateway>) -> Self {
+        Context { gw, registry: registry::Registry::default() }
     }
 }
 

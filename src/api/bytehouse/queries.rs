@@ -5,8 +5,8 @@
 //! gateway's JSON value encoders.
 //!
 //! States: `RUNNING` while the statement runs or its rows are still being
-//! produced (unless its result buffer is at least half full: then its rows
-//! are ready to be read, which is what lets the query go on), `FINISHED`,
+//! produced (unless it waits on its full result buffer: then its rows are
+//! ready to be read, which is what lets the query go on), `FINISHED`,
 //! `FAILED` (error or timeout), `CANCELLED` (killed, aborted or closed).
 
 use std::sync::Arc;
@@ -48,19 +48,14 @@ pub fn rfc3339(time: SystemTime) -> String {
 }
 
 /// The ByteHouse state of an operation.
-pub fn state_of(ctx: &Context, info: &OperationInfo) -> &'static str {
+pub fn state_of(info: &OperationInfo) -> &'static str {
     match info.status {
         OperationStatus::Initialized | OperationStatus::Pending | OperationStatus::Running => "RUNNING",
-        OperationStatus::Finished if info.done || ready(ctx, info) => "FINISHED",
+        OperationStatus::Finished if info.done || info.waiting_for_reader => "FINISHED",
         OperationStatus::Finished => "RUNNING",
         OperationStatus::Error | OperationStatus::Timeout => "FAILED",
         OperationStatus::Canceled | OperationStatus::Closed => "CANCELLED",
     }
-}
-
-/// The result buffer is at least half full: its rows should be read now.
-fn ready(ctx: &Context, info: &OperationInfo) -> bool {
-    info.buffered_rows.saturating_mul(2) >= ctx.limits.ring_rows as u64 || info.buffered_bytes.saturating_mul(2) >= ctx.limits.ring_bytes as u64
 }
 
 fn mode_of(mode: Option<String>) -> Result<String, Rejection> {
@@ -199,7 +194,7 @@ async fn gather(ctx: &Context, query: &Query, token: u64, cap: usize, deadline: 
 }
 
 fn result_of(ctx: &Context, query: &Query, gathered: Gathered) -> QueryResult {
-    let state = info_of(ctx, query).map(|i| state_of(ctx, &i)).unwrap_or("FINISHED");
+    let state = info_of(ctx, query).map(|i| state_of(&i)).unwrap_or("FINISHED");
     QueryResult {
         query_id: query.id.clone(),
         state: if gathered.next_token.is_none() { "FINISHED" } else { state }.to_string(),
@@ -232,7 +227,7 @@ async fn drive_sync(ctx: &Context, query: &Query, cap: usize, switch: Option<Dur
         let deadline = Instant::now() + after;
         loop {
             let info = info_of(ctx, query)?;
-            match state_of(ctx, &info) {
+            match state_of(&info) {
                 "FINISHED" => break,
                 "RUNNING" if Instant::now() >= deadline => return Ok(switched(query)),
                 "RUNNING" => tokio::time::sleep(Duration::from_millis(20)).await,
@@ -254,7 +249,7 @@ fn status_view(ctx: &Context, query: &Query) -> Result<QueryStatus, Rejection> {
     let info = info_of(ctx, query)?;
     Ok(QueryStatus {
         query_id: query.id.clone(),
-        state: state_of(ctx, &info).to_string(),
+        state: state_of(&info).to_string(),
         query: query.sql.clone(),
         mode: query.mode.clone(),
         kind: if query.sync { "sync" } else { "async" }.to_string(),
@@ -352,7 +347,7 @@ pub async fn statistic(id: String, ctx: Arc<Context>, caller: Caller) -> Reply {
     let progress = query.progress();
     Ok(json_ok(&QueryStatisticResponse::new(QueryStatistic {
         query_id: query.id.clone(),
-        state: state_of(&ctx, &info).to_string(),
+        state: state_of(&info).to_string(),
         rows_produced: info.rows_produced,
         rows_returned: progress.rows_returned,
         bytes_returned: progress.bytes_returned,

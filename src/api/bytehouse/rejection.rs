@@ -85,11 +85,7 @@ pub async fn recover(rejection: Rejection) -> Result<Response, Infallible> {
     }
     if let Some(ApiError(error)) = rejection.find::<ApiError>() {
         let status = status_of(error);
-        if status.is_server_error() {
-            tracing::warn!(%status, %error, "request failed");
-        } else {
-            tracing::debug!(%status, %error, "request refused");
-        }
+        crate::api::log_error(status, error);
         return Ok(body(status, code_of(error), error.to_string()));
     }
     if let Some(e) = rejection.find::<warp::reject::PayloadTooLarge>() {

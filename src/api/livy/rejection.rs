@@ -44,11 +44,7 @@ pub fn message(status: StatusCode, msg: impl Into<String>) -> Response {
 pub async fn recover(rejection: Rejection) -> Result<Response, Infallible> {
     if let Some(ApiError(error)) = rejection.find::<ApiError>() {
         let status = livy_status(error);
-        if status.is_server_error() {
-            tracing::warn!(%status, %error, "request failed");
-        } else {
-            tracing::debug!(%status, %error, "request refused");
-        }
+        crate::api::log_error(status, error);
         return Ok(message(status, error.to_string()));
     }
     if let Some(NotAcceptable(msg)) = rejection.find::<NotAcceptable>() {
