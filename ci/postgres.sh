@@ -8,6 +8,8 @@ action="$1"; dir="$2"; port="${3:-55432}"
 bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
 [ -x "$bin/initdb" ] || { echo "PostgreSQL server binaries not found (apt-get install postgresql)" >&2; exit 1; }
 as_owner() {
+  # From a directory the server's user may enter (the caller's may be private).
+  cd /
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 case "$action" in

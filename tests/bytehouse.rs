@@ -232,6 +232,9 @@ async fn unknown_paths_methods_and_data_loading_answer_the_envelope() {
         assert!(message.contains("not offered"), "{method} {path}: {message}");
     }
     assert!(bh_error(&server.bh(Method::GET, "/connections", None).await, StatusCode::NOT_IMPLEMENTED, "NOT_IMPLEMENTED").starts_with("Data loading is not offered"));
+    // A method no resource API takes is refused as on every other path.
+    let trace = server.bh(Method::TRACE, "/connections/7", None).await;
+    bh_error(&trace, StatusCode::METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED");
 }
 
 #[tokio::test]

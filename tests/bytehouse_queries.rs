@@ -88,6 +88,9 @@ async fn a_slow_sync_query_switches_to_async_and_finishes() {
     // A quick one under the same switch answers its rows.
     let quick = server.bh_ok(Method::POST, "/queries/sync", Some(json!({"query": "SELECT 7 AS n", "asyncModeSwitchAfterInSec": 5})), Headers::default()).await;
     assert_eq!((quick["async"].clone(), quick["rows"].clone()), (json!(false), json!([[7]])));
+    // A switch beyond any reachable time is no switch: the rows are answered.
+    let far = server.bh_ok(Method::POST, "/queries/sync", Some(json!({"query": "SELECT 8 AS n", "asyncModeSwitchAfterInSec": u64::MAX})), Headers::default()).await;
+    assert_eq!((far["async"].clone(), far["rows"].clone()), (json!(false), json!([[8]])));
 }
 
 #[tokio::test]

@@ -27,6 +27,19 @@ async fn locations() -> Vec<StoreUrl> {
     urls
 }
 
+/// Removes a test's SQLite directory when the test is done with it.
+struct Cleanup(StoreUrl);
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        if let StoreUrl::Sqlite(file) = &self.0
+            && let Some(dir) = file.parent()
+        {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
 fn object(key: (&str, &str, &str), kind: ObjectKind, definition: &str) -> CatalogObject {
     CatalogObject {
         key: (key.0.into(), key.1.into(), key.2.into()),
@@ -47,6 +60,7 @@ fn names(objects: &[CatalogObject]) -> Vec<String> {
 #[tokio::test]
 async fn objects_replay_in_definition_order_and_replace_keeps_creation_time() {
     for url in locations().await {
+        let _cleanup = Cleanup(url.clone());
         let store = SqlStore::open(&url).await.unwrap();
         let db = object(("c", "d", ""), ObjectKind::Database, "CREATE DATABASE `c`.`d`");
         let t = object(("c", "d", "t"), ObjectKind::Table, "CREATE TABLE t (a INT)");
@@ -73,6 +87,7 @@ async fn objects_replay_in_definition_order_and_replace_keeps_creation_time() {
 #[tokio::test]
 async fn deletes_remove_one_object_a_database_or_a_catalog() {
     for url in locations().await {
+        let _cleanup = Cleanup(url.clone());
         let store = SqlStore::open(&url).await.unwrap();
         let puts = [
             object(("c", "", ""), ObjectKind::Catalog, "CREATE CATALOG c WITH ('type' = 'generic_in_memory')"),
@@ -97,6 +112,7 @@ async fn deletes_remove_one_object_a_database_or_a_catalog() {
 #[tokio::test]
 async fn a_reopened_store_keeps_everything_and_migrates_once() {
     for url in locations().await {
+        let _cleanup = Cleanup(url.clone());
         let store = SqlStore::open(&url).await.unwrap();
         store.apply(&[CatalogChange::Put(object(("c", "d", "t"), ObjectKind::MaterializedTable, "CREATE MATERIALIZED TABLE t AS SELECT 1"))]).await.unwrap();
         store.close().await;
@@ -112,6 +128,7 @@ async fn a_reopened_store_keeps_everything_and_migrates_once() {
 #[tokio::test]
 async fn a_store_from_a_newer_gateway_is_refused() {
     for url in locations().await {
+        let _cleanup = Cleanup(url.clone());
         let store = SqlStore::open(&url).await.unwrap();
         sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'future', 0)").execute(&store.pool_for_tests()).await.unwrap();
         store.close().await;
@@ -139,6 +156,7 @@ fn record(id: &str, kind: &str, state: &str, created_at: i64) -> HistoryRecord {
 #[tokio::test]
 async fn history_is_upserted_listed_newest_first_and_unfinished_work_fails_on_restart() {
     for url in locations().await {
+        let _cleanup = Cleanup(url.clone());
         let store = SqlStore::open(&url).await.unwrap();
         store.record(&record("j1", "job", "RUNNING", 10)).await.unwrap();
         store.record(&record("j2", "job", "RUNNING", 20)).await.unwrap();

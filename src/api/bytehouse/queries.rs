@@ -224,12 +224,13 @@ pub async fn sync(ctx: Arc<Context>, caller: Caller, body: QueryRequest) -> Repl
 async fn drive_sync(ctx: &Context, query: &Query, cap: usize, switch: Option<Duration>) -> Result<QueryResult, Rejection> {
     if let Some(after) = switch {
         // Wait for every row (or a full buffer); still running at the deadline: answer async.
-        let deadline = Instant::now() + after;
+        // A switch too far away to reach is no switch: wait for the result.
+        let deadline = Instant::now().checked_add(after);
         loop {
             let info = info_of(ctx, query)?;
             match state_of(&info) {
                 "FINISHED" => break,
-                "RUNNING" if Instant::now() >= deadline => return Ok(switched(query)),
+                "RUNNING" if deadline.is_some_and(|d| Instant::now() >= d) => return Ok(switched(query)),
                 "RUNNING" => tokio::time::sleep(Duration::from_millis(20)).await,
                 _ => return Err(ended_without_result(query, &info)),
             }

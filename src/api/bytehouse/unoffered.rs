@@ -1,6 +1,6 @@
 //! What this gateway does not offer: data loading (connections, import
-//! jobs, executions) and metadata subscription. Every method under those
-//! paths answers 501 with `error.code = "NOT_IMPLEMENTED"` once the caller
+//! jobs, executions) and metadata subscription. GET, POST, PUT, PATCH and
+//! DELETE under those paths answer 501 with `error.code = "NOT_IMPLEMENTED"` once the caller
 //! is authenticated.
 
 use std::sync::Arc;
@@ -28,7 +28,9 @@ where
 {
     let answer = |message: &'static str| move |_: Arc<Context>, _: Caller| async move { Err::<Response, Rejection>(not_implemented(message)) };
     let [(a, am), (b, bm), (c, cm), (d, dm)] = ROOTS;
-    let root = move |name: &'static str| warp::path(name).and(warp::path::tail()).map(|_| ()).untuple_one();
+    // The methods a resource API takes; any other (TRACE, ...) is 405 as elsewhere.
+    let methods = || warp::get().or(warp::post()).unify().or(warp::put()).unify().or(warp::patch()).unify().or(warp::delete()).unify();
+    let root = move |name: &'static str| warp::path(name).and(warp::path::tail()).and(methods()).map(|_| ()).untuple_one();
     root(a).and(who.clone()).and_then(answer(am))
         .or(root(b).and(who.clone()).and_then(answer(bm))).unify()
         .or(root(c).and(who.clone()).and_then(answer(cm))).unify()
