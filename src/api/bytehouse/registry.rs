@@ -93,7 +93,10 @@ impl Registry {
             return Ok(*handle);
         }
         let name = if key.is_empty() { "bytehouse".to_string() } else { format!("bytehouse {key}") };
-        let handle = gw.open_session(user, None, Some(name), BTreeMap::new())?;
+        // A sync query's INSERT has landed when it answers, as ByteHouse's does:
+        // its job is waited for (an async query's status turns FINISHED then too).
+        let properties = BTreeMap::from([(crate::engine::dml::DML_SYNC.to_string(), "true".to_string())]);
+        let handle = gw.open_session(user, None, Some(name), properties)?;
         sessions.insert(slot, handle);
         Ok(handle)
     }
