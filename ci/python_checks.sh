@@ -82,7 +82,7 @@ flow_livy_clients() {
 start_gateway() {
   # --port 0: the kernel picks a free loopback port; the gateway logs it as addr=127.0.0.1:PORT.
   mkdir -p "$work/data"
-  "$bin" --port 0 --bind-address 127.0.0.1 --log info --data-root "$work/data" > "$work/gateway.log" 2>&1 &
+  "$bin" --port 0 --bind-address 127.0.0.1 --log info --data-root "$work/data" --state-dir "$work/state" > "$work/gateway.log" 2>&1 &
   gateway_pid=$!
   for _ in $(seq 1 300); do
     port=$(grep -ao 'addr=127\.0\.0\.1:[0-9]*' "$work/gateway.log" | head -1 | cut -d: -f2 || true)

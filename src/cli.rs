@@ -131,6 +131,12 @@ pub struct ServeArgs {
     /// Largest request body [sluicegate.rest.max-request-bytes].
     #[arg(long)]
     pub max_request_bytes: Option<String>,
+    /// Directory of the durable state: metadata, in-memory tables' data [sluicegate.state-dir; default ./state].
+    #[arg(long)]
+    pub state_dir: Option<String>,
+    /// The metadata store: sqlite:PATH or postgres://... [sluicegate.metadata.url; default sqlite:STATE_DIR/metadata.db].
+    #[arg(long)]
+    pub metadata_url: Option<String>,
     /// Directory that filesystem tables and scripts may use; repeat for several [sluicegate.data-roots; default ./data].
     #[arg(long = "data-root")]
     pub data_roots: Vec<String>,
@@ -188,6 +194,8 @@ impl ServeArgs {
             ("sluicegate.auth.keys-file", &self.keys_file),
             ("sluicegate.auth.admins", &self.admins),
             ("sluicegate.livy.port", &self.livy_port),
+            ("sluicegate.state-dir", &self.state_dir),
+            ("sluicegate.metadata.url", &self.metadata_url),
         ];
         if !self.data_roots.is_empty() {
             props.insert("sluicegate.data-roots".to_string(), self.data_roots.join(","));
@@ -247,8 +255,13 @@ pub fn main() -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
-        crate::server::run(listener, settings, shutdown_signal()).await;
-        ExitCode::SUCCESS
+        match crate::server::run(listener, settings, shutdown_signal()).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("sluicegate: {e}");
+                ExitCode::FAILURE
+            }
+        }
     })
 }
 

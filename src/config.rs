@@ -59,6 +59,8 @@ pub const KEYS: &[Key] = &[
     Key { name: "livy.server.csrf-protection.enabled", default: "false", help: "Livy API: refuse POST/PUT/DELETE requests without an X-Requested-By header (400)" },
     Key { name: "livy.rsc.sql.num-rows", default: "1000", help: "Livy API: most rows a statement's output carries (a session's conf may set its own)" },
     Key { name: "sluicegate.livy.port", default: "(none)", help: "also serve the Livy API at the root of this port, as Livy itself does (--livy-port)" },
+    Key { name: "sluicegate.state-dir", default: "state", help: "directory of the gateway's durable state (the metadata file, in-memory tables' data); created if missing" },
+    Key { name: "sluicegate.metadata.url", default: "sqlite:(state-dir)/metadata.db", help: "the metadata store: sqlite:PATH, or postgres://user:password@host:port/db for a store several gateways share" },
     Key { name: "sluicegate.data-roots", default: "data", help: "directories (comma-separated) that filesystem tables and scripts may read and write; created if missing" },
 ];
 
@@ -91,6 +93,10 @@ pub struct Settings {
     pub auth: AuthSettings,
     /// The Livy API's own settings (Livy's key names, so Livy configs carry over).
     pub livy: LivySettings,
+    /// Where durable state lives: the SQLite metadata file, in-memory tables' data.
+    pub state_dir: std::path::PathBuf,
+    /// The metadata store the catalog is made durable in.
+    pub metadata_url: crate::store::StoreUrl,
 }
 
 /// Settings of the Livy REST API.
@@ -194,10 +200,15 @@ impl Settings {
                 Some(p) => Some(p.trim().parse::<u16>().map_err(|_| ConfigError(format!("sluicegate.livy.port: not a port: {p}")))?),
             },
         };
+        let state_dir = std::path::PathBuf::from(take("sluicegate.state-dir").filter(|s| !s.trim().is_empty()).unwrap_or_else(|| "state".into()));
+        let metadata_url = match take("sluicegate.metadata.url").filter(|s| !s.trim().is_empty()) {
+            Some(url) => crate::store::StoreUrl::parse(url.trim()).map_err(|e| ConfigError(format!("sluicegate.metadata.url: {e}")))?,
+            None => crate::store::StoreUrl::Sqlite(state_dir.join("metadata.db")),
+        };
         if let Some(unknown) = props.keys().find(|k| k.starts_with("sluicegate.")) {
             return Err(ConfigError(format!("unknown setting: {unknown}")));
         }
-        Ok(Settings { bind_address, bind_ports, sessions, results, max_request_bytes, session_defaults: props, data_roots, auth, livy })
+        Ok(Settings { bind_address, bind_ports, sessions, results, max_request_bytes, session_defaults: props, data_roots, auth, livy, state_dir, metadata_url })
     }
 }
 

@@ -22,6 +22,7 @@ use crate::metrics::{Gauges, Metrics};
 use crate::operation::{LogFrom, Operation, OperationInfo, OperationStatus};
 use crate::result::{FetchOutcome, Orientation, PageRequest, ResultLimits, ResultSet, Rows};
 use crate::session::{Session, SessionLimits, SessionRegistry};
+use crate::store::MetadataStore;
 
 /// What a fetch found.
 #[derive(Debug)]
@@ -104,9 +105,10 @@ pub struct BatchSpec {
 
 impl Gateway {
     /// A gateway with no sessions; starts the idle-session sweeper.
-    pub fn new(limits: SessionLimits, defaults: BTreeMap<String, String>, result_limits: ResultLimits, roots: DataRoots, auth: Authenticator) -> Arc<Self> {
+    /// Catalog changes are made durable in `store` (kept in memory without one).
+    pub fn new(limits: SessionLimits, defaults: BTreeMap<String, String>, result_limits: ResultLimits, roots: DataRoots, auth: Authenticator, store: Option<Arc<dyn MetadataStore>>) -> Arc<Self> {
         let metrics = Arc::new(Metrics::default());
-        let shared = Arc::new(EngineShared { jobs: Arc::new(JobRegistry::default()), roots });
+        let shared = Arc::new(EngineShared::new(Arc::new(JobRegistry::default()), roots, store));
         let sessions = Arc::new(SessionRegistry::new(limits, defaults, result_limits, metrics.clone(), shared.clone()));
         let shutdown = CancellationToken::new();
         tokio::spawn(sessions.clone().run_expiry(shutdown.clone()));
@@ -138,7 +140,7 @@ impl Gateway {
         };
         let mut properties = session.engine().properties();
         properties.extend(config);
-        script::deploy(&self.shared, Arc::new(self.sessions.defaults().clone()), properties, &text)
+        script::deploy(&self.shared, Arc::new(self.sessions.defaults().clone()), properties, &text, &user.name)
     }
 
     /// Refresh a materialized table: runs as an operation of the session whose
@@ -182,8 +184,14 @@ impl Gateway {
     /// Refuse new sessions, cancel running operations, stop background tasks.
     pub fn shut_down(&self) {
         self.shutdown.cancel();
+        self.shared.catalog.closed.cancel();
         self.sessions.shut_down();
         self.shared.jobs.shut_down();
+    }
+
+    /// Recreate the stored catalog; run once, before serving.
+    pub async fn restore(&self) -> Result<crate::engine::durable::replay::Restored> {
+        crate::engine::durable::replay::replay(&self.shared, Arc::new(self.sessions.defaults().clone())).await
     }
 
     /// Live sessions.
@@ -391,7 +399,7 @@ impl Gateway {
             _ => return Err(GatewayError::bad_request("The batch needs a resource: a SQL script under a data root, or an uploaded resourceFile.")),
         };
         let text = bind_args(&text, &spec.args);
-        let job_id = script::deploy(&self.shared, Arc::new(self.sessions.defaults().clone()), spec.conf.clone(), &text).map_err(as_bad_request)?;
+        let job_id = script::deploy(&self.shared, Arc::new(self.sessions.defaults().clone()), spec.conf.clone(), &text, &owner.name).map_err(as_bad_request)?;
         let job = self.shared.jobs.get(&job_id)?;
         let batch = Batch {
             id: spec.id.unwrap_or_else(Uuid::new_v4),

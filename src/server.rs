@@ -26,6 +26,7 @@ use crate::engine::connector::roots::DataRoots;
 use crate::gateway::Gateway;
 use crate::identity::Authenticator;
 use crate::openapi;
+use crate::store::{MetadataStore, SqlStore};
 
 /// The request id header.
 /// The runtime the gateway runs on: the allocator tuned first (before any
@@ -50,10 +51,20 @@ pub struct LivyPort;
 /// How long in-flight requests may take to finish after shutdown starts.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Bind the first free port of `settings.bind_ports` on the bind address.
+/// Open the metadata store of `settings`, migrated to this gateway's schema.
+pub async fn open_store(settings: &Settings) -> std::io::Result<Arc<SqlStore>> {
+    std::fs::create_dir_all(&settings.state_dir)
+        .map_err(|e| std::io::Error::other(format!("cannot create the state directory {}: {e}", settings.state_dir.display())))?;
+    SqlStore::open(&settings.metadata_url).await.map(Arc::new).map_err(|e| std::io::Error::other(e.to_string()))
+}
+
+/// Check what the gateway needs (data roots, credentials, the metadata
+/// store), then bind the first free port of `settings.bind_ports` on the
+/// bind address.
 pub async fn bind(settings: &Settings) -> std::io::Result<TcpListener> {
     DataRoots::new(settings.data_roots.clone()).map_err(|e| std::io::Error::other(e.to_string()))?;
     Authenticator::new(settings.auth.clone()).map_err(|e| std::io::Error::other(e.to_string()))?;
+    open_store(settings).await?.close().await;
     let mut last = None;
     for port in &settings.bind_ports {
         match TcpListener::bind(SocketAddr::new(settings.bind_address, *port)).await {
@@ -64,8 +75,8 @@ pub async fn bind(settings: &Settings) -> std::io::Result<TcpListener> {
     Err(last.unwrap_or_else(|| std::io::Error::other("no port to bind")))
 }
 
-/// The core built from `settings`.
-pub fn gateway(settings: &Settings) -> Arc<Gateway> {
+/// The core built from `settings`, its catalog made durable in `store`.
+pub fn gateway(settings: &Settings, store: Option<Arc<dyn MetadataStore>>) -> Arc<Gateway> {
     // `bind` has created and checked the roots; should that fail now, no path is allowed.
     let roots = DataRoots::new(settings.data_roots.clone()).unwrap_or_else(|e| {
         tracing::error!(error = %e, "data roots unusable: filesystem tables are refused");
@@ -76,7 +87,7 @@ pub fn gateway(settings: &Settings) -> Arc<Gateway> {
         tracing::error!(error = %e, "authentication settings unusable: every request is refused");
         Authenticator::refusing()
     });
-    Gateway::new(settings.sessions, settings.session_defaults.clone(), settings.results, roots, auth)
+    Gateway::new(settings.sessions, settings.session_defaults.clone(), settings.results, roots, auth, store)
 }
 
 /// Every route of the gateway: the protocols, the spec, metrics, and the 404 fallback.
@@ -160,10 +171,22 @@ fn request_id(headers: &warp::http::HeaderMap) -> HeaderValue {
         })
 }
 
-/// Serve on `listener` until `shutdown` completes; then stop accepting, cancel
-/// running operations, and let in-flight requests finish.
-pub async fn run(listener: TcpListener, settings: Settings, shutdown: impl Future<Output = ()> + Send + 'static) {
-    let gw = gateway(&settings);
+/// Open the store and recreate the catalog from it, then serve on
+/// `listener` until `shutdown` completes; then stop accepting, cancel
+/// running operations, let in-flight requests finish and close the store.
+pub async fn run(listener: TcpListener, settings: Settings, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    let store = open_store(&settings).await?;
+    let gw = gateway(&settings, Some(store.clone()));
+    let started = std::time::Instant::now();
+    let restored = gw.restore().await.map_err(|e| std::io::Error::other(e.to_string()))?;
+    tracing::info!(
+        store = %settings.metadata_url.redacted(),
+        objects = restored.objects,
+        unrestorable = restored.failed.len(),
+        interrupted = restored.interrupted,
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "catalog restored"
+    );
     let instance = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
     let service = warp::service(routes(gw.clone(), &settings, instance.clone()));
     tracing::info!(addr = %instance, "sluicegate listening");
@@ -235,4 +258,6 @@ pub async fn run(listener: TcpListener, settings: Settings, shutdown: impl Futur
     if tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown()).await.is_err() {
         tracing::warn!("in-flight requests did not finish in time");
     }
+    store.close().await;
+    Ok(())
 }

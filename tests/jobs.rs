@@ -144,8 +144,8 @@ async fn scripts_run_as_one_background_application() {
     server.wait_job(&s, &cluster, "FINISHED").await;
     let written: usize = std::fs::read_dir(&out).unwrap().flatten().map(|f| std::fs::read_to_string(f.path()).unwrap().lines().count()).sum();
     assert_eq!(written, 20);
-    // The script's tables are its own, not the session's.
-    assert!(server.rows(&s, "SHOW TABLES").await.is_empty());
+    // The script's permanent table is in the gateway's catalog; its temporary one was its own.
+    assert_eq!(server.rows(&s, "SHOW TABLES").await, vec![json!(["sink"])]);
     std::fs::write(server.data.join("job.sql"), "SELECT 1;").unwrap();
     let by_uri = server.post(&format!("/v4/sessions/{s}/scripts"), json!({ "scriptUri": "job.sql" })).await;
     assert_eq!(by_uri.status, 200, "{}", by_uri.text);

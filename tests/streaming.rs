@@ -184,10 +184,10 @@ async fn bounded_statements_in_both_runtime_modes() {
         server.rows(&s, &format!("SET 'execution.runtime-mode' = '{mode}'")).await;
         server.rows(&s, "SET 'table.dml-sync' = 'true'").await;
         server
-            .rows(&s, "CREATE TABLE seq (id INT) WITH ('connector' = 'datagen', 'fields.id.kind' = 'sequence', 'fields.id.start' = '1', 'fields.id.end' = '10')")
+            .rows(&s, "CREATE TEMPORARY TABLE seq (id INT) WITH ('connector' = 'datagen', 'fields.id.kind' = 'sequence', 'fields.id.start' = '1', 'fields.id.end' = '10')")
             .await;
         let out = server.data.join(format!("modes-{mode}"));
-        server.rows(&s, &format!("CREATE TABLE kept (id INT) WITH ('connector' = 'filesystem', 'path' = '{}', 'format' = 'csv')", out.display())).await;
+        server.rows(&s, &format!("CREATE TEMPORARY TABLE kept (id INT) WITH ('connector' = 'filesystem', 'path' = '{}', 'format' = 'csv')", out.display())).await;
         assert_eq!(server.rows(&s, "INSERT INTO kept SELECT id FROM seq WHERE id > 5").await.len(), 1, "{mode}");
         let op = server.submit("", &s, "SELECT id % 2 AS odd, COUNT(*) AS n, SUM(id) AS total FROM kept GROUP BY id % 2").await;
         let mut rows = server.follow(&s, &op, "JSON", |_| false).await;

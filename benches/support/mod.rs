@@ -40,6 +40,14 @@ pub struct Gateway {
     pub base: String,
     /// Pooled HTTP client.
     pub http: reqwest::Client,
+    /// The gateway's state directory, removed when the driver is done.
+    pub state: std::path::PathBuf,
+}
+
+impl Drop for Gateway {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.state);
+    }
 }
 
 /// The runtime a driver runs the gateway and its clients on, built as the
@@ -56,13 +64,17 @@ pub async fn start(extra: &[(&str, &str)]) -> Gateway {
         ("sql-gateway.session.max-num".to_string(), "0".to_string()),
     ]
     .into();
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let state = std::env::temp_dir().join(format!("sluicegate-bench-{}-{n}", std::process::id()));
+    props.insert("sluicegate.state-dir".to_string(), state.display().to_string());
     props.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     let settings = Settings::from_properties(&props).unwrap();
     let listener = sluicegate::server::bind(&settings).await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(sluicegate::server::run(listener, settings, std::future::pending()));
     let http = reqwest::Client::builder().pool_max_idle_per_host(256).build().unwrap();
-    Gateway { base, http }
+    Gateway { base, http, state }
 }
 
 impl Gateway {

@@ -13,20 +13,36 @@ use datafusion::catalog::{CatalogProvider, TableProvider};
 use datafusion::datasource::TableType;
 
 use super::dialect::{flink_type_of, ColumnKind, CreateTable, Like, Name};
+use super::durable::definitions;
 use super::results::{listing, names, ok_result, Column};
 use super::{Prepared, SessionEngine};
 use crate::error::{GatewayError, Result};
+use crate::store::CatalogChange;
 
 /// A table's place: catalog, database, table.
 pub type TableKey = (String, String, String);
 
-/// What the session remembers of a table beyond its DataFusion provider.
-#[derive(Debug, Clone)]
+/// What the gateway remembers of a table beyond its DataFusion provider.
+#[derive(Debug, Clone, Default)]
 pub struct TableMeta {
     /// The Flink DDL it was created with, for DESCRIBE and SHOW CREATE TABLE.
     pub ddl: Option<CreateTable>,
     /// For views: the defining query text.
     pub view_query: Option<String>,
+    /// For views: the column names declared before `AS`, to store them again.
+    pub view_columns: Vec<String>,
+    /// For views: the catalog and database the query was written in, so
+    /// its unqualified names mean the same after a restart.
+    pub scope: Option<(String, String)>,
+    /// TEMPORARY: the session's own, never stored.
+    pub temporary: bool,
+}
+
+impl TableMeta {
+    /// A table created with Flink DDL.
+    pub fn table(ddl: CreateTable) -> Self {
+        TableMeta { ddl: Some(ddl), ..TableMeta::default() }
+    }
 }
 
 /// `` `a`.`b`.`c` `` as Flink prints identifiers.
@@ -120,6 +136,11 @@ impl SessionEngine {
         }
     }
 
+    /// Whether `catalog.database` exists.
+    pub fn database_exists(&self, catalog: &str, database: &str) -> bool {
+        self.ctx.catalog(catalog).is_some_and(|c| c.schema(database).is_some())
+    }
+
     fn catalog(&self, name: &str) -> Result<Arc<dyn CatalogProvider>> {
         self.ctx.catalog(name).ok_or_else(|| GatewayError::Sql(format!("A catalog with name [{name}] does not exist.")))
     }
@@ -151,7 +172,14 @@ impl SessionEngine {
 
     /// The Flink definition of a table, when it has one.
     pub fn meta(&self, key: &TableKey) -> Option<TableMeta> {
-        self.tables.lock().ok().and_then(|t| t.get(key).cloned())
+        self.temporary.meta(key).or_else(|| self.shared.catalog.meta(key))
+    }
+
+    /// Every definition the session sees: its temporary ones first.
+    pub fn metas(&self) -> Vec<(TableKey, TableMeta)> {
+        let mut all = self.temporary.metas();
+        all.extend(self.shared.catalog.metas());
+        all
     }
 
     pub(super) fn use_catalog(&self, name: &str) -> Result<Prepared> {
@@ -186,7 +214,7 @@ impl SessionEngine {
         }
     }
 
-    pub(super) fn create_database(&self, name: &Name, if_not_exists: bool) -> Result<Prepared> {
+    pub(super) async fn create_database(&self, name: &Name, if_not_exists: bool) -> Result<Prepared> {
         let (catalog, database) = self.database_of(name)?;
         let provider = self.catalog(&catalog)?;
         if provider.schema(&database).is_some() {
@@ -195,13 +223,14 @@ impl SessionEngine {
             }
             return Err(GatewayError::Sql(format!("Could not execute CREATE DATABASE: Database {database} already exists in Catalog {catalog}.")));
         }
+        self.persist(vec![CatalogChange::Put(definitions::database(&catalog, &database, &self.owner))]).await?;
         provider
             .register_schema(&database, Arc::new(MemorySchemaProvider::new()))
             .map_err(super::errors::from_datafusion)?;
         Ok(ok_result())
     }
 
-    pub(super) fn drop_database(&self, name: &Name, if_exists: bool, cascade: bool) -> Result<Prepared> {
+    pub(super) async fn drop_database(&self, name: &Name, if_exists: bool, cascade: bool) -> Result<Prepared> {
         let (catalog, database) = self.database_of(name)?;
         let provider = self.catalog(&catalog)?;
         let Some(schema) = provider.schema(&database) else {
@@ -216,14 +245,13 @@ impl SessionEngine {
         if !cascade && !schema.table_names().is_empty() {
             return Err(GatewayError::Sql(format!("Could not execute DROP DATABASE: Database {database} in catalog {catalog} is not empty.")));
         }
+        self.persist(vec![CatalogChange::DeleteDatabase(catalog.clone(), database.clone())]).await?;
         provider.deregister_schema(&database, cascade).map_err(super::errors::from_datafusion)?;
-        if let Ok(mut tables) = self.tables.lock() {
-            tables.retain(|k, _| !(k.0 == catalog && k.1 == database));
-        }
+        self.shared.catalog.forget_within(&catalog, Some(&database));
         Ok(ok_result())
     }
 
-    pub(super) fn create_catalog(&self, name: &str, options: &std::collections::BTreeMap<String, String>) -> Result<Prepared> {
+    pub(super) async fn create_catalog(&self, name: &str, options: &std::collections::BTreeMap<String, String>) -> Result<Prepared> {
         match options.get("type").map(String::as_str) {
             Some("generic_in_memory") => {}
             Some(other) => {
@@ -239,11 +267,13 @@ impl SessionEngine {
         catalog
             .register_schema(&database, Arc::new(MemorySchemaProvider::new()))
             .map_err(super::errors::from_datafusion)?;
+        self.persist(vec![CatalogChange::Put(definitions::catalog(name, options, &self.owner))]).await?;
         self.ctx.register_catalog(name, Arc::new(catalog));
+        self.shared.catalog.set_catalog_options(name, Some(options.clone()));
         Ok(ok_result())
     }
 
-    pub(super) fn drop_catalog(&self, name: &str, if_exists: bool) -> Result<Prepared> {
+    pub(super) async fn drop_catalog(&self, name: &str, if_exists: bool) -> Result<Prepared> {
         if self.ctx.catalog(name).is_none() {
             if if_exists {
                 return Ok(ok_result());
@@ -253,10 +283,11 @@ impl SessionEngine {
         if self.current().0 == name {
             return Err(GatewayError::Sql(format!("Cannot drop a catalog which is currently in use: {name}")));
         }
-        // DataFusion has no way to deregister a catalog: leave it empty and unnamed.
-        let empty = MemoryCatalogProvider::new();
-        self.ctx.register_catalog(name, Arc::new(empty));
-        Err(GatewayError::Unsupported("DROP CATALOG is not supported: the catalog was emptied instead".into()))
+        self.persist(vec![CatalogChange::DeleteCatalog(name.to_string())]).await?;
+        self.shared.catalog.list.deregister(name);
+        self.shared.catalog.forget_within(name, None);
+        self.shared.catalog.set_catalog_options(name, None);
+        Ok(ok_result())
     }
 
     pub(super) fn show_catalogs(&self) -> Result<Prepared> {

@@ -19,10 +19,26 @@ use datafusion::physical_plan::ExecutionPlan;
 use super::catalog::{quoted, TableKey, TableMeta};
 use super::connector::{create_table, TableSpec};
 use super::dialect::{ColumnKind, CreateTable, Name};
+use super::durable::definitions;
 use super::errors::from_datafusion;
 use super::results::ok_result;
 use super::{Prepared, SessionEngine};
 use crate::error::{GatewayError, Result};
+use crate::store::CatalogChange;
+
+/// What `CREATE VIEW` declares besides the view's name.
+pub struct ViewDefinition<'a> {
+    /// `IF NOT EXISTS`.
+    pub if_not_exists: bool,
+    /// `OR REPLACE`.
+    pub or_replace: bool,
+    /// `TEMPORARY`: the session's own.
+    pub temporary: bool,
+    /// Column names declared before `AS`.
+    pub columns: &'a [String],
+    /// The defining query.
+    pub query: &'a str,
+}
 
 /// A connector table with computed columns: scans run the projection that
 /// computes them; the table still lists as a table, not a view.
@@ -89,30 +105,74 @@ pub fn render_create_table(key: &TableKey, ddl: &CreateTable) -> String {
 }
 
 impl SessionEngine {
-    /// Register `provider` as `key`, with its Flink definition.
-    pub(super) fn register(&self, key: &TableKey, provider: Arc<dyn TableProvider>, meta: TableMeta) -> Result<()> {
-        let schema = self
-            .ctx
+    /// The shared database `key` is in.
+    fn shared_schema(&self, key: &TableKey) -> Result<Arc<dyn datafusion::catalog::SchemaProvider>> {
+        self.shared
+            .catalog
             .catalog(&key.0)
             .and_then(|c| c.schema(&key.1))
-            .ok_or_else(|| GatewayError::Sql(format!("Database {} does not exist in Catalog {}.", key.1, key.0)))?;
-        schema.register_table(key.2.clone(), provider).map_err(from_datafusion)?;
-        if let Ok(mut tables) = self.tables.lock() {
-            tables.insert(key.clone(), meta);
+            .ok_or_else(|| GatewayError::Sql(format!("Database {} does not exist in Catalog {}.", key.1, key.0)))
+    }
+
+    /// Register `provider` as `key`, with its Flink definition, in place of
+    /// whatever `key` was (a replaced or renamed object). A TEMPORARY one
+    /// is the session's own.
+    pub(super) fn register(&self, key: &TableKey, provider: Arc<dyn TableProvider>, meta: TableMeta) -> Result<()> {
+        let schema = self.shared_schema(key)?;
+        if meta.temporary {
+            self.temporary.register(key, provider, meta);
+            return Ok(());
         }
+        if schema.table_exist(&key.2) {
+            self.deregister_shared(key)?;
+        }
+        schema.register_table(key.2.clone(), provider).map_err(from_datafusion)?;
+        self.shared.catalog.set_meta(key, Some(meta));
         Ok(())
     }
 
-    /// Remove `key` from its database and forget its definition.
+    /// Remove `key` (the session's temporary object of that name first) and
+    /// forget its definition.
     pub(super) fn deregister(&self, key: &TableKey) -> Result<()> {
-        if let Some(schema) = self.ctx.catalog(&key.0).and_then(|c| c.schema(&key.1)) {
+        if self.temporary.deregister(key) {
+            return Ok(());
+        }
+        self.deregister_shared(key)
+    }
+
+    /// Remove the shared object `key`.
+    fn deregister_shared(&self, key: &TableKey) -> Result<()> {
+        if let Ok(schema) = self.shared_schema(key) {
             schema.deregister_table(&key.2).map_err(from_datafusion)?;
         }
-        if let Ok(mut tables) = self.tables.lock() {
-            tables.remove(key);
-        }
+        self.shared.catalog.set_meta(key, None);
         self.forget_materialized(key);
         Ok(())
+    }
+
+    /// Whether `key` names one of the session's temporary objects.
+    pub(super) fn is_temporary(&self, key: &TableKey) -> bool {
+        self.temporary.contains(key)
+    }
+
+    /// The stored form of a table or view (`None`: TEMPORARY, or not made by DDL here).
+    pub(super) fn stored_object(&self, key: &TableKey, meta: &TableMeta) -> Option<crate::store::CatalogObject> {
+        if meta.temporary {
+            return None;
+        }
+        if let Some(query) = &meta.view_query {
+            let scope = meta.scope.clone().unwrap_or_else(|| (key.0.clone(), key.1.clone()));
+            return Some(definitions::view(key, &meta.view_columns, query, &scope, &self.owner));
+        }
+        meta.ddl.as_ref().map(|ddl| definitions::table(key, ddl, &self.owner))
+    }
+
+    /// Store `meta` as `key`, then register `provider` with it.
+    pub(super) async fn store_and_register(&self, key: &TableKey, provider: Arc<dyn TableProvider>, meta: TableMeta) -> Result<()> {
+        if let Some(object) = self.stored_object(key, &meta) {
+            self.persist(vec![CatalogChange::Put(object)]).await?;
+        }
+        self.register(key, provider, meta)
     }
 
     /// The physical schema a definition declares.
@@ -182,13 +242,11 @@ impl SessionEngine {
         Ok(table)
     }
 
-    /// Check `key` is free; `Ok(false)` when it exists and IF NOT EXISTS says to skip.
+    /// Check `key` is free; `Ok(false)` when it exists and IF NOT EXISTS
+    /// says to skip. With OR REPLACE an existing object is replaced when the
+    /// new one is registered.
     pub(super) async fn check_free(&self, key: &TableKey, if_not_exists: bool, or_replace: bool, what: &str) -> Result<bool> {
-        if self.lookup(key).await?.is_none() {
-            return Ok(true);
-        }
-        if or_replace {
-            self.deregister(key)?;
+        if or_replace || self.lookup(key).await?.is_none() {
             return Ok(true);
         }
         if if_not_exists {
@@ -229,11 +287,13 @@ impl SessionEngine {
         }
         let physical = Self::physical_schema(&ddl)?;
         let table = self.build_table(&key, &ddl, physical)?;
-        self.register(&key, table, TableMeta { ddl: Some(ddl), view_query: None })?;
+        let temporary = ddl.temporary;
+        self.store_and_register(&key, table, TableMeta { temporary, ..TableMeta::table(ddl) }).await?;
         Ok(ok_result())
     }
 
-    pub(super) async fn create_view(&self, name: &Name, if_not_exists: bool, or_replace: bool, columns: &[String], query: &str) -> Result<Prepared> {
+    pub(super) async fn create_view(&self, name: &Name, view: ViewDefinition<'_>) -> Result<Prepared> {
+        let ViewDefinition { if_not_exists, or_replace, temporary, columns, query } = view;
         let key = self.table_key(name)?;
         if !self.check_free(&key, if_not_exists, or_replace, "CreateView").await? {
             return Ok(ok_result());
@@ -249,7 +309,8 @@ impl SessionEngine {
             plan = LogicalPlanBuilder::from(plan).project(exprs).and_then(|b| b.build()).map_err(from_datafusion)?;
         }
         let view = ViewTable::new(plan, Some(query.to_string()));
-        self.register(&key, Arc::new(view), TableMeta { ddl: None, view_query: Some(query.to_string()) })?;
+        let meta = TableMeta { view_query: Some(query.to_string()), view_columns: columns.to_vec(), scope: Some(self.current()), temporary, ..TableMeta::default() };
+        self.store_and_register(&key, Arc::new(view), meta).await?;
         Ok(ok_result())
     }
 
@@ -268,6 +329,9 @@ impl SessionEngine {
             let (is, use_) = if is_view { ("a view", "DROP VIEW") } else { ("a table", "DROP TABLE") };
             return Err(GatewayError::Sql(format!("{} is {is}; use {use_}.", quoted(&key))));
         }
+        if !self.is_temporary(&key) {
+            self.persist(vec![CatalogChange::Delete(key.clone())]).await?;
+        }
         self.deregister(&key)?;
         Ok(ok_result())
     }
@@ -282,10 +346,13 @@ impl SessionEngine {
         if self.lookup(&target).await?.is_some() {
             return Err(GatewayError::Sql(format!("Could not execute ALTER TABLE RENAME: table {} already exists.", quoted(&target))));
         }
-        let mut meta = self.meta(&key).unwrap_or(TableMeta { ddl: None, view_query: None });
+        let mut meta = self.meta(&key).unwrap_or_default();
         if let Some(ddl) = meta.ddl.as_mut() {
             ddl.name = vec![target.0.clone(), target.1.clone(), target.2.clone()];
         }
+        let mut changes: Vec<_> = (!meta.temporary).then(|| CatalogChange::Delete(key.clone())).into_iter().collect();
+        changes.extend(self.stored_object(&target, &meta).map(CatalogChange::Put));
+        self.persist(changes).await?;
         self.deregister(&key)?;
         self.register(&target, provider, meta)?;
         Ok(ok_result())
@@ -296,7 +363,8 @@ impl SessionEngine {
     pub(super) async fn alter_options(&self, name: &Name, set: &std::collections::BTreeMap<String, String>, reset: &[String]) -> Result<Prepared> {
         let key = self.table_key(name)?;
         self.existing(&key).await?;
-        let Some(TableMeta { ddl: Some(mut ddl), .. }) = self.meta(&key) else {
+        let meta = self.meta(&key).unwrap_or_default();
+        let Some(mut ddl) = meta.ddl.clone() else {
             return Err(GatewayError::Sql(format!("ALTER TABLE SET/RESET needs a table created with connector options; {} has none.", quoted(&key))));
         };
         for k in reset {
@@ -307,8 +375,7 @@ impl SessionEngine {
         }
         ddl.options.extend(set.clone());
         let table = self.build_table(&key, &ddl, Self::physical_schema(&ddl)?)?;
-        self.deregister(&key)?;
-        self.register(&key, table, TableMeta { ddl: Some(ddl), view_query: None })?;
+        self.store_and_register(&key, table, TableMeta { ddl: Some(ddl), ..meta }).await?;
         Ok(ok_result())
     }
 }

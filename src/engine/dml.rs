@@ -9,11 +9,14 @@
 use std::sync::Arc;
 
 use datafusion::arrow::array::{Array, UInt64Array};
+use datafusion::arrow::datatypes::Schema;
+use datafusion::datasource::MemTable;
 use datafusion::execution::context::SessionContext;
 use datafusion::logical_expr::LogicalPlan;
 
 use super::catalog::{quoted, TableKey, TableMeta};
-use super::dialect::{CreateTable, Name};
+use super::dialect::{flink_type_of_field, ColumnDef, CreateTable, FlinkStatement, Name};
+use super::durable::definitions::ident;
 use super::errors::from_datafusion;
 use super::results::{job_result, ok_result};
 use super::{Prepared, SessionEngine};
@@ -128,36 +131,46 @@ impl SessionEngine {
 
     /// CREATE [OR REPLACE] TABLE ... AS: an in-memory table is filled before
     /// answering `OK`; a connector table is created, then filled by a job.
+    /// Either way the table is stored with the columns of the query.
     pub(super) async fn create_table_as(&self, key: TableKey, ddl: CreateTable) -> Result<Prepared> {
         let query = ddl.as_query.clone().unwrap_or_default();
         let query = self.flink_sql(&query)?;
-        let target = format!("\"{}\".\"{}\".\"{}\"", key.0.replace('"', "\"\""), key.1.replace('"', "\"\""), key.2.replace('"', "\"\""));
-        if ddl.options.is_empty() && ddl.columns.is_empty() {
-            let verb = match (ddl.or_replace, ddl.if_not_exists) {
-                (true, _) => "CREATE OR REPLACE TABLE",
-                (false, true) => "CREATE TABLE IF NOT EXISTS",
-                _ => "CREATE TABLE",
-            };
-            if !ddl.or_replace && !ddl.if_not_exists && self.lookup(&key).await?.is_some() {
-                self.check_free(&key, false, false, "CreateTableAs").await?;
-            }
-            self.ctx.sql(&format!("{verb} {target} AS {query}")).await.map_err(from_datafusion)?.collect().await.map_err(from_datafusion)?;
-            if let Ok(mut tables) = self.tables.lock() {
-                tables.remove(&key);
-            }
+        if !self.check_free(&key, ddl.if_not_exists, ddl.or_replace, "CreateTableAs").await? {
             return Ok(ok_result());
         }
         let plan = self.ctx.state().create_logical_plan(&query).await.map_err(from_datafusion)?;
         let physical = Arc::new(plan.schema().as_arrow().clone());
-        if !self.check_free(&key, ddl.if_not_exists, ddl.or_replace, "CreateTableAs").await? {
+        let mut stored = ddl.clone();
+        stored.as_query = None;
+        stored.or_replace = false;
+        stored.if_not_exists = false;
+        let in_memory = ddl.options.is_empty() && ddl.columns.is_empty();
+        if stored.columns.is_empty() {
+            stored.columns = declared_columns(&physical)?;
+        }
+        let temporary = ddl.temporary;
+        if in_memory {
+            let frame = self.ctx.execute_logical_plan(plan).await.map_err(from_datafusion)?;
+            let batches = frame.collect().await.map_err(from_datafusion)?;
+            let table = MemTable::try_new(physical, vec![batches]).map_err(from_datafusion)?;
+            self.store_and_register(&key, Arc::new(table), TableMeta { temporary, ..TableMeta::table(stored) }).await?;
             return Ok(ok_result());
         }
-        let mut meta_ddl = ddl.clone();
-        meta_ddl.as_query = None;
-        let table = self.build_table(&key, &meta_ddl, physical)?;
-        self.register(&key, table, TableMeta { ddl: Some(meta_ddl), view_query: None })?;
+        let table = self.build_table(&key, &stored, physical)?;
+        self.store_and_register(&key, table, TableMeta { temporary, ..TableMeta::table(stored) }).await?;
+        let target = format!("\"{}\".\"{}\".\"{}\"", key.0.replace('"', "\"\""), key.1.replace('"', "\"\""), key.2.replace('"', "\"\""));
         let insert = format!("INSERT INTO {target} {query}");
         let plans = self.plan_inserts(&self.ctx, &[insert]).await?;
         self.start_job(&self.ctx.clone(), format!("insert-into_{}", quoted(&key).replace('`', "")), plans).await
+    }
+}
+
+/// The Flink columns of a query's result, as a CTAS table declares them.
+fn declared_columns(schema: &Schema) -> Result<Vec<ColumnDef>> {
+    let columns: Vec<String> = schema.fields().iter().map(|f| format!("{} {}", ident(f.name()), flink_type_of_field(f))).collect();
+    let text = format!("CREATE TABLE t ({})", columns.join(", "));
+    match super::dialect::parse(&text) {
+        Ok(FlinkStatement::CreateTable(ddl)) => Ok(ddl.columns),
+        _ => Err(GatewayError::Sql(format!("The columns of this query have no Flink DDL form to store the table with: {}", columns.join(", ")))),
     }
 }

@@ -84,7 +84,7 @@ impl SessionEngine {
         let Some(provider) = schema.table(&key.2).await.map_err(super::errors::from_datafusion)? else {
             return Ok(None);
         };
-        let materialized = self.materialized.lock().map(|m| m.contains_key(key)).unwrap_or(false);
+        let materialized = self.shared.catalog.materialized().contains_key(key);
         let kind = if materialized {
             RelationKind::MaterializedTable
         } else if self.is_view(key, &provider) {

@@ -21,11 +21,13 @@ use tokio_util::sync::CancellationToken;
 
 use super::catalog::{quoted, TableKey, TableMeta};
 use super::dialect::{CreateMaterializedTable, MaterializedAction, Name};
+use super::durable::definitions::{self, MaterializedDefinition};
 use super::errors::from_datafusion;
 use super::results::ok_result;
 use super::{Prepared, PreparedRows, SessionEngine};
 use crate::error::{GatewayError, Result};
 use crate::job::JobRegistry;
+use crate::store::CatalogChange;
 use crate::result::{ResultShape, Rows};
 
 /// One materialized table of a session.
@@ -35,12 +37,16 @@ pub struct Materialized {
     key: TableKey,
     /// The defining query (window functions already rewritten).
     query: String,
+    /// The query as written, to store.
+    source: String,
+    /// Where the query was written.
+    scope: (String, String),
     /// Refresh period, when declared.
     freshness: Option<Duration>,
     /// Suspended tables are not refreshed periodically.
     suspended: AtomicBool,
-    /// Stops the periodic refresh (DROP, or the session ends).
-    stop: CancellationToken,
+    /// Stops the periodic refresh (DROP, or the gateway stops).
+    pub(super) stop: CancellationToken,
 }
 
 /// Run the query and swap the table's rows; answers the rows written.
@@ -98,17 +104,18 @@ impl SessionEngine {
         let plan = self.ctx.state().create_logical_plan(&query).await.map_err(from_datafusion)?;
         let schema = Arc::new(plan.schema().as_arrow().clone());
         let empty = MemTable::try_new(schema, vec![vec![]]).map_err(from_datafusion)?;
-        self.register(&key, Arc::new(empty), TableMeta { ddl: None, view_query: None })?;
         let table = Arc::new(Materialized {
             key: key.clone(),
             query,
+            source: def.query.clone(),
+            scope: self.current(),
             freshness: def.freshness,
             suspended: AtomicBool::new(false),
-            stop: self.closed.child_token(),
+            stop: self.shared.catalog.closed.child_token(),
         });
-        if let Ok(mut all) = self.materialized.lock() {
-            all.insert(key, table.clone());
-        }
+        self.persist(vec![CatalogChange::Put(self.stored_materialized(&table, false))]).await?;
+        self.register(&key, Arc::new(empty), TableMeta::default())?;
+        self.shared.catalog.materialized().insert(key, table.clone());
         spawn_refresh(&self.shared.jobs, &self.ctx, &table)?;
         if let Some(period) = table.freshness.filter(|p| !p.is_zero()) {
             let (jobs, ctx, table) = (self.shared.jobs.clone(), self.ctx.clone(), table.clone());
@@ -128,28 +135,38 @@ impl SessionEngine {
         Ok(ok_result())
     }
 
+    /// The stored form of `table`, suspended or not.
+    fn stored_materialized(&self, table: &Materialized, suspended: bool) -> crate::store::CatalogObject {
+        let def = MaterializedDefinition { key: &table.key, query: &table.source, freshness: table.freshness, written_in: &table.scope, suspended };
+        definitions::materialized(&def, &self.owner)
+    }
+
     fn materialized_table(&self, name: &Name) -> Result<Arc<Materialized>> {
         let key = self.table_key(name)?;
-        self.materialized
-            .lock()
-            .ok()
-            .and_then(|m| m.get(&key).cloned())
+        self.shared
+            .catalog
+            .materialized()
+            .get(&key)
+            .cloned()
             .ok_or_else(|| GatewayError::Sql(format!("Materialized table with identifier {} does not exist.", quoted(&key))))
     }
 
-    pub(super) fn alter_materialized(&self, name: &Name, action: &MaterializedAction) -> Result<Prepared> {
+    pub(super) async fn alter_materialized(&self, name: &Name, action: &MaterializedAction) -> Result<Prepared> {
         let table = self.materialized_table(name)?;
-        match action {
-            MaterializedAction::Suspend => table.suspended.store(true, Ordering::Relaxed),
-            MaterializedAction::Resume => table.suspended.store(false, Ordering::Relaxed),
+        let suspend = match action {
+            MaterializedAction::Suspend => true,
+            MaterializedAction::Resume => false,
             MaterializedAction::Refresh { .. } => return refresh_result(&spawn_refresh(&self.shared.jobs, &self.ctx, &table)?),
-        }
+        };
+        self.persist(vec![CatalogChange::Put(self.stored_materialized(&table, suspend))]).await?;
+        table.suspended.store(suspend, Ordering::Relaxed);
         Ok(ok_result())
     }
 
     pub(super) async fn drop_materialized(&self, name: &Name, if_exists: bool) -> Result<Prepared> {
         match self.materialized_table(name) {
             Ok(table) => {
+                self.persist(vec![CatalogChange::Delete(table.key.clone())]).await?;
                 self.deregister(&table.key)?;
                 Ok(ok_result())
             }
@@ -160,7 +177,8 @@ impl SessionEngine {
 
     /// Stop refreshing `key` (it was dropped or replaced).
     pub(super) fn forget_materialized(&self, key: &TableKey) {
-        if let Some(table) = self.materialized.lock().ok().and_then(|mut m| m.remove(key)) {
+        let removed = self.shared.catalog.materialized().remove(key);
+        if let Some(table) = removed {
             table.stop.cancel();
         }
     }

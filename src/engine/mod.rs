@@ -30,6 +30,7 @@ pub mod continuous;
 pub mod ddl;
 pub mod dialect;
 pub mod dml;
+pub mod durable;
 pub mod errors;
 pub mod functions;
 pub mod listing;
@@ -48,14 +49,13 @@ use std::sync::{Arc, Mutex};
 
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::execution::context::SessionContext;
+use datafusion::execution::session_state::SessionStateBuilder;
 use futures::StreamExt;
 use futures::stream::BoxStream;
-use tokio_util::sync::CancellationToken;
 
 use crate::error::{GatewayError, Result};
 use crate::job::JobRegistry;
 use crate::result::{ResultShape, Rows};
-use catalog::{TableKey, TableMeta};
 use connector::roots::DataRoots;
 use dialect::FlinkStatement;
 use errors::from_datafusion;
@@ -108,6 +108,15 @@ pub struct EngineShared {
     pub jobs: Arc<JobRegistry>,
     /// Where file paths in table options may point.
     pub roots: DataRoots,
+    /// The catalog every session reads and writes, and its store.
+    pub catalog: Arc<durable::SharedCatalog>,
+}
+
+impl EngineShared {
+    /// Jobs, roots and a catalog made durable in `store` (in memory without one).
+    pub fn new(jobs: Arc<JobRegistry>, roots: DataRoots, store: Option<Arc<dyn crate::store::MetadataStore>>) -> Self {
+        EngineShared { jobs, roots, catalog: Arc::new(durable::SharedCatalog::new(store)) }
+    }
 }
 
 /// A session's SQL engine: its DataFusion context and its properties.
@@ -116,27 +125,21 @@ pub struct SessionEngine {
     ctx: SessionContext,
     /// Gateway defaults plus the session's own properties.
     properties: Properties,
-    /// Jobs and data roots.
+    /// Jobs, data roots and the shared catalog.
     shared: Arc<EngineShared>,
-    /// Flink definitions of the tables created through Flink DDL.
-    tables: Mutex<BTreeMap<TableKey, TableMeta>>,
     /// The INSERTs of an open `BEGIN STATEMENT SET`, until `END`.
     statement_set: Mutex<Option<Vec<String>>>,
-    /// Materialized tables and their refresh schedules.
-    materialized: Mutex<materialized::MaterializedTables>,
-    /// Fired when the engine goes away: periodic refreshes stop.
-    closed: CancellationToken,
+    /// Who stored objects are owned by: the session's user.
+    owner: String,
+    /// Whether DDL writes to the store; off while the store itself is replayed.
+    durable: bool,
+    /// The session's TEMPORARY tables and views, in front of the shared catalog.
+    temporary: Arc<durable::temporary::TemporaryObjects>,
 }
 
 impl std::fmt::Debug for SessionEngine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SessionEngine").field("session_id", &self.ctx.session_id()).finish()
-    }
-}
-
-impl Drop for SessionEngine {
-    fn drop(&mut self) {
-        self.closed.cancel();
     }
 }
 
@@ -164,19 +167,35 @@ impl SessionEngine {
     /// A fresh context with `defaults` overridden by the session's `overrides`.
     pub fn new(defaults: Arc<BTreeMap<String, String>>, overrides: BTreeMap<String, String>, shared: Arc<EngineShared>) -> Result<Self> {
         let properties = Properties::new(defaults, overrides)?;
-        let config = properties.datafusion_config()?;
-        let ctx = SessionContext::new_with_config(config);
+        // The gateway's catalogs, not a fresh default catalog per session.
+        let config = properties.datafusion_config()?.with_create_default_catalog_and_schema(false);
+        let temporary = Arc::new(durable::temporary::TemporaryObjects::default());
+        let catalogs = durable::temporary::SessionCatalogs { shared: shared.catalog.list.clone(), temporary: temporary.clone() };
+        let state = SessionStateBuilder::new().with_config(config).with_default_features().with_catalog_list(Arc::new(catalogs)).build();
+        let ctx = SessionContext::new_with_state(state);
         continuous::register_functions(&ctx);
         functions::register(&ctx);
-        Ok(SessionEngine {
-            ctx,
-            properties,
-            shared,
-            tables: Mutex::new(BTreeMap::new()),
-            statement_set: Mutex::new(None),
-            materialized: Mutex::new(BTreeMap::new()),
-            closed: CancellationToken::new(),
-        })
+        Ok(SessionEngine { ctx, properties, shared, statement_set: Mutex::new(None), owner: String::new(), durable: true, temporary })
+    }
+
+    /// The same engine with its stored objects owned by `owner`.
+    pub fn owned_by(mut self, owner: &str) -> Self {
+        self.owner = owner.to_string();
+        self
+    }
+
+    /// An engine replaying the store: its DDL is not written back.
+    pub(crate) fn replaying(mut self) -> Self {
+        self.durable = false;
+        self
+    }
+
+    /// Make a statement's catalog `changes` durable before they are made in memory.
+    pub(crate) async fn persist(&self, changes: Vec<crate::store::CatalogChange>) -> Result<()> {
+        if !self.durable {
+            return Ok(());
+        }
+        self.shared.catalog.apply(&changes).await
     }
 
     /// Effective properties: defaults merged with the session's own.
@@ -239,16 +258,18 @@ impl SessionEngine {
             S::Insert { table, sql } => self.insert(ctx, &table, &sql).await,
             S::Passthrough(sql) => self.passthrough(ctx, &sql, options).await,
             S::CreateTable(ddl) => self.create_table_statement(ddl).await,
-            S::CreateView { name, if_not_exists, or_replace, columns, query, .. } => self.create_view(&name, if_not_exists, or_replace, &columns, &query).await,
+            S::CreateView { name, temporary, if_not_exists, or_replace, columns, query, .. } => {
+                self.create_view(&name, ddl::ViewDefinition { if_not_exists, or_replace, temporary, columns: &columns, query: &query }).await
+            }
             S::DropTable { name, if_exists, .. } => self.drop_relation(&name, if_exists, false).await,
             S::DropView { name, if_exists, .. } => self.drop_relation(&name, if_exists, true).await,
             S::AlterTableRename { name, new_name } => self.rename_table(&name, &new_name).await,
             S::AlterTableSet { name, options } => self.alter_options(&name, &options, &[]).await,
             S::AlterTableReset { name, keys } => self.alter_options(&name, &BTreeMap::new(), &keys).await,
-            S::CreateDatabase { name, if_not_exists, .. } => self.create_database(&name, if_not_exists),
-            S::DropDatabase { name, if_exists, cascade } => self.drop_database(&name, if_exists, cascade),
-            S::CreateCatalog { name, options } => self.create_catalog(&name, &options),
-            S::DropCatalog { name, if_exists } => self.drop_catalog(&name, if_exists),
+            S::CreateDatabase { name, if_not_exists, .. } => self.create_database(&name, if_not_exists).await,
+            S::DropDatabase { name, if_exists, cascade } => self.drop_database(&name, if_exists, cascade).await,
+            S::CreateCatalog { name, options } => self.create_catalog(&name, &options).await,
+            S::DropCatalog { name, if_exists } => self.drop_catalog(&name, if_exists).await,
             S::UseCatalog(name) => self.use_catalog(&name),
             S::UseDatabase(name) => self.use_database(&name),
             S::ShowCatalogs => self.show_catalogs(),
@@ -282,7 +303,7 @@ impl SessionEngine {
                 Ok(Prepared { kind: "set", ..ok_result() })
             }
             S::CreateMaterializedTable(def) => self.create_materialized(def).await,
-            S::AlterMaterializedTable { name, action } => self.alter_materialized(&name, &action),
+            S::AlterMaterializedTable { name, action } => self.alter_materialized(&name, &action).await,
             S::DropMaterializedTable { name, if_exists } => self.drop_materialized(&name, if_exists).await,
         }
     }
@@ -373,6 +394,6 @@ impl SessionEngine {
 /// registry, for unit tests.
 #[cfg(test)]
 pub fn test_engine() -> SessionEngine {
-    let shared = Arc::new(EngineShared { jobs: Arc::new(JobRegistry::default()), roots: DataRoots::none() });
+    let shared = Arc::new(EngineShared::new(Arc::new(JobRegistry::default()), DataRoots::none(), None));
     SessionEngine::new(Arc::new(BTreeMap::new()), BTreeMap::new(), shared).expect("engine")
 }

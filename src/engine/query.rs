@@ -77,7 +77,7 @@ impl SessionEngine {
     /// up in the current database first.
     fn watermark_of(&self, table: &str) -> Option<Watermark> {
         let current = self.current();
-        let tables = self.tables.lock().ok()?;
+        let tables = self.metas();
         let mut found = tables.iter().filter(|(k, _)| k.2 == table).collect::<Vec<_>>();
         found.sort_by_key(|(k, _)| (k.0 != current.0 || k.1 != current.1) as u8);
         let ddl = found.first()?.1.ddl.as_ref()?;

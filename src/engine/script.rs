@@ -18,13 +18,14 @@ use super::{EngineShared, PreparedRows, SessionEngine, StatementOptions};
 use crate::error::{GatewayError, Result};
 
 /// Start `script` as an application; answers its id (the cluster id).
-pub fn deploy(shared: &Arc<EngineShared>, defaults: Arc<BTreeMap<String, String>>, mut properties: BTreeMap<String, String>, script: &str) -> Result<String> {
+/// Objects it creates are owned by `owner`.
+pub fn deploy(shared: &Arc<EngineShared>, defaults: Arc<BTreeMap<String, String>>, mut properties: BTreeMap<String, String>, script: &str, owner: &str) -> Result<String> {
     let statements = split_statements(script)?;
     if statements.is_empty() {
         return Err(GatewayError::bad_request("The script holds no statement."));
     }
     properties.insert(DML_SYNC.to_string(), "true".to_string());
-    let engine = SessionEngine::new(defaults, properties, shared.clone())?;
+    let engine = SessionEngine::new(defaults, properties, shared.clone())?.owned_by(owner);
     let job = shared.jobs.spawn("script-application".to_string(), move |job| async move {
         let options = StatementOptions::default();
         let mut rows = 0u64;

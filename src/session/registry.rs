@@ -148,7 +148,7 @@ impl SessionRegistry {
                 )));
             }
         }
-        let engine = SessionEngine::new(self.defaults.clone(), properties, self.shared.clone())?;
+        let engine = SessionEngine::new(self.defaults.clone(), properties, self.shared.clone())?.owned_by(&owner.name);
         let session = Session::open(owner, name, engine, self.limits, self.result_limits, self.metrics.clone());
         let mut state = self.lock();
         if self.limits.max_sessions > 0 && state.sessions.len() >= self.limits.max_sessions {

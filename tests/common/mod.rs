@@ -21,7 +21,14 @@ pub struct TestServer {
     pub http: reqwest::Client,
     /// The data root filesystem tables may use: a fresh directory per server.
     pub data: std::path::PathBuf,
+    /// The state directory (metadata store, in-memory tables' data): fresh per server.
+    pub state: std::path::PathBuf,
+    /// What the server was started with, to start it again.
+    settings: Settings,
+    /// Ends the server.
     shutdown: Option<oneshot::Sender<()>>,
+    /// The server task: done once it has shut down and closed its store.
+    task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
 
 impl Drop for TestServer {
@@ -30,6 +37,7 @@ impl Drop for TestServer {
             let _ = tx.send(());
         }
         let _ = std::fs::remove_dir_all(&self.data);
+        let _ = std::fs::remove_dir_all(&self.state);
     }
 }
 
@@ -46,18 +54,58 @@ pub async fn start_server_with(props: &[(&str, &str)]) -> TestServer {
     let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let data = std::env::temp_dir().join(format!("sluicegate-test-{}-{n}", std::process::id()));
     map.entry("sluicegate.data-roots".into()).or_insert_with(|| data.display().to_string());
+    let state = std::env::temp_dir().join(format!("sluicegate-test-{}-{n}-state", std::process::id()));
+    map.entry("sluicegate.state-dir".into()).or_insert_with(|| state.display().to_string());
     let settings = Settings::from_properties(&map).expect("valid test settings");
+    serve(settings, data, state).await
+}
+
+/// Start a gateway with `settings` over the given directories.
+async fn serve(settings: Settings, data: std::path::PathBuf, state: std::path::PathBuf) -> TestServer {
     let listener = sluicegate::server::bind(&settings).await.expect("bind");
     let addr = listener.local_addr().unwrap();
     let (tx, rx) = oneshot::channel::<()>();
-    tokio::spawn(sluicegate::server::run(listener, settings, async move {
+    let task = tokio::spawn(sluicegate::server::run(listener, settings.clone(), async move {
         let _ = rx.await;
     }));
-    TestServer {
+    let server = TestServer {
         base: format!("http://{addr}"),
         http: reqwest::Client::builder().timeout(Duration::from_secs(60)).build().unwrap(),
         data,
+        state,
+        settings,
         shutdown: Some(tx),
+        task: Some(task),
+    };
+    server.wait_ready().await;
+    server
+}
+
+impl TestServer {
+    /// Shut the server down gracefully (as SIGTERM does) and start it again
+    /// over the same state and data: a new address, the same catalog.
+    pub async fn restart(mut self) -> TestServer {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await.expect("server task").expect("server ran");
+        }
+        let (settings, data, state) = (self.settings.clone(), std::mem::take(&mut self.data), std::mem::take(&mut self.state));
+        std::mem::forget(self);
+        serve(settings, data, state).await
+    }
+
+    /// Wait until the server answers (it restores its catalog before serving).
+    async fn wait_ready(&self) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            if self.http.get(format!("{}/v1/info", self.base)).send().await.is_ok() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("the server did not start serving");
     }
 }
 

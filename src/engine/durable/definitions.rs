@@ -1,0 +1,87 @@
+//! The durable form of each catalog object: the statement that recreates
+//! it, fully qualified, plus what replay needs beside it (the database a
+//! view's query was written in, whether a materialized table is suspended).
+
+use std::collections::BTreeMap;
+
+use crate::engine::catalog::{quoted, TableKey};
+use crate::engine::ddl::render_create_table;
+use crate::engine::dialect::CreateTable;
+use crate::store::{CatalogObject, ObjectKind};
+
+/// Property: the catalog a view's or materialized table's query was written in.
+pub const SCOPE_CATALOG: &str = "scope.catalog";
+/// Property: the database a view's or materialized table's query was written in.
+pub const SCOPE_DATABASE: &str = "scope.database";
+/// Property: a materialized table is not refreshed periodically.
+pub const SUSPENDED: &str = "suspended";
+
+/// `` `name` `` with backticks doubled, as Flink quotes identifiers.
+pub fn ident(name: &str) -> String {
+    format!("`{}`", name.replace('`', "``"))
+}
+
+/// `'text'` with quotes doubled.
+fn literal(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+/// An object with `definition`; the store numbers it and keeps its creation time.
+fn object(key: TableKey, kind: ObjectKind, definition: String, properties: BTreeMap<String, String>, owner: &str) -> CatalogObject {
+    CatalogObject { key, kind, definition, properties, owner: owner.to_string(), seq: 0, created_at: 0, updated_at: 0 }
+}
+
+/// Where a query was written: replay runs it from there.
+fn scope(scope: &(String, String)) -> BTreeMap<String, String> {
+    BTreeMap::from([(SCOPE_CATALOG.to_string(), scope.0.clone()), (SCOPE_DATABASE.to_string(), scope.1.clone())])
+}
+
+/// A catalog from `CREATE CATALOG name WITH (options)`.
+pub fn catalog(name: &str, options: &BTreeMap<String, String>, owner: &str) -> CatalogObject {
+    let options: Vec<String> = options.iter().map(|(k, v)| format!("{} = {}", literal(k), literal(v))).collect();
+    let definition = format!("CREATE CATALOG {} WITH ({})", ident(name), options.join(", "));
+    object((name.to_string(), String::new(), String::new()), ObjectKind::Catalog, definition, BTreeMap::new(), owner)
+}
+
+/// A database.
+pub fn database(catalog: &str, database: &str, owner: &str) -> CatalogObject {
+    let definition = format!("CREATE DATABASE {}.{}", ident(catalog), ident(database));
+    object((catalog.to_string(), database.to_string(), String::new()), ObjectKind::Database, definition, BTreeMap::new(), owner)
+}
+
+/// A table created with Flink DDL, as SHOW CREATE TABLE prints it.
+pub fn table(key: &TableKey, ddl: &CreateTable, owner: &str) -> CatalogObject {
+    object(key.clone(), ObjectKind::Table, render_create_table(key, ddl), BTreeMap::new(), owner)
+}
+
+/// A view: its column names (when declared) and its query, written in `scope`.
+pub fn view(key: &TableKey, columns: &[String], query: &str, written_in: &(String, String), owner: &str) -> CatalogObject {
+    let columns = if columns.is_empty() { String::new() } else { format!(" ({})", columns.iter().map(|c| ident(c)).collect::<Vec<_>>().join(", ")) };
+    let definition = format!("CREATE VIEW {}{columns} AS\n{query}", quoted(key));
+    object(key.clone(), ObjectKind::View, definition, scope(written_in), owner)
+}
+
+/// What a materialized table is made of.
+pub struct MaterializedDefinition<'a> {
+    /// Where it lives.
+    pub key: &'a TableKey,
+    /// The query as the user wrote it.
+    pub query: &'a str,
+    /// The refresh period.
+    pub freshness: Option<std::time::Duration>,
+    /// Where the query was written.
+    pub written_in: &'a (String, String),
+    /// Suspended: not refreshed periodically.
+    pub suspended: bool,
+}
+
+/// A materialized table.
+pub fn materialized(def: &MaterializedDefinition<'_>, owner: &str) -> CatalogObject {
+    let freshness = def.freshness.map(|f| format!(" FRESHNESS = INTERVAL '{}' SECOND", f.as_secs().max(1))).unwrap_or_default();
+    let definition = format!("CREATE MATERIALIZED TABLE {}{freshness} AS\n{}", quoted(def.key), def.query);
+    let mut properties = scope(def.written_in);
+    if def.suspended {
+        properties.insert(SUSPENDED.to_string(), "true".to_string());
+    }
+    object(def.key.clone(), ObjectKind::MaterializedTable, definition, properties, owner)
+}

@@ -1,0 +1,213 @@
+//! The catalog survives restarts: every database, table, view, catalog and
+//! materialized table a client heard `OK` for is there after a graceful
+//! restart and after `kill -9`; what was dropped stays dropped; TEMPORARY
+//! objects do not outlive their session. One catalog for every session and
+//! protocol.
+
+mod common;
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{start_server, TestServer};
+use serde_json::{json, Value};
+
+/// The first field of every row, as text.
+fn firsts(rows: &[Value]) -> Vec<String> {
+    rows.iter().map(|r| r[0].as_str().map(str::to_string).unwrap_or_else(|| r[0].to_string())).collect()
+}
+
+/// Run `sql` in a fresh session and answer the first column of its rows.
+async fn names(server: &TestServer, sql: &str) -> Vec<String> {
+    let session = server.open_session("").await;
+    firsts(&server.rows(&session, sql).await)
+}
+
+/// Run every statement in one session, each expected to succeed.
+async fn run_all(server: &TestServer, session: &str, statements: &[&str]) {
+    for sql in statements {
+        let op = server.submit("", session, sql).await;
+        let status = server.wait_status(session, &op, &["FINISHED", "ERROR"]).await;
+        if status["status"] != "FINISHED" {
+            let a = server.get(&format!("/sessions/{session}/operations/{op}/result/0")).await;
+            panic!("{sql}: {}", a.text);
+        }
+    }
+}
+
+/// Every kind of object, some of them altered or dropped after creation.
+const CATALOG: &[&str] = &[
+    "CREATE DATABASE shop",
+    "USE shop",
+    "CREATE TABLE orders (id INT NOT NULL, amount DECIMAL(10, 2), ts TIMESTAMP(3), doubled AS amount * 2, WATERMARK FOR ts AS ts - INTERVAL '5' SECOND, PRIMARY KEY (id) NOT ENFORCED) COMMENT 'all orders' WITH ('connector' = 'datagen', 'number-of-rows' = '10')",
+    "CREATE TABLE scratch (k STRING, v BIGINT)",
+    "CREATE VIEW big_orders (order_id, total) AS SELECT id, amount FROM orders WHERE amount > 10",
+    "CREATE TABLE old_name (x INT)",
+    "ALTER TABLE old_name RENAME TO new_name",
+    "ALTER TABLE orders SET ('number-of-rows' = '7')",
+    "CREATE TABLE doomed (x INT)",
+    "DROP TABLE doomed",
+    "CREATE CATALOG lake WITH ('type' = 'generic_in_memory', 'default-database' = 'raw')",
+    "CREATE DATABASE lake.curated",
+    "CREATE TABLE lake.curated.events (e STRING)",
+    "CREATE DATABASE gone",
+    "DROP DATABASE gone",
+    "CREATE TABLE copied AS SELECT 1 AS one, 'x' AS letter",
+    "CREATE MATERIALIZED TABLE totals FRESHNESS = INTERVAL '1' HOUR AS SELECT COUNT(*) AS n FROM orders",
+    "ALTER MATERIALIZED TABLE totals SUSPEND",
+    "CREATE TEMPORARY VIEW passing AS SELECT 1 AS x",
+];
+
+/// What a client sees of the catalog: listings and definitions.
+async fn snapshot(server: &TestServer) -> Vec<(String, Vec<String>)> {
+    let mut out = Vec::new();
+    for sql in [
+        "SHOW CATALOGS",
+        "SHOW DATABASES",
+        "SHOW TABLES FROM shop",
+        "SHOW VIEWS FROM shop",
+        "SHOW DATABASES FROM lake",
+        "SHOW TABLES FROM lake.curated",
+        "SHOW CREATE TABLE shop.orders",
+        "SHOW CREATE TABLE shop.new_name",
+        "SHOW CREATE TABLE shop.copied",
+        "SHOW CREATE VIEW shop.big_orders",
+    ] {
+        out.push((sql.to_string(), names(server, sql).await));
+    }
+    out
+}
+
+/// Assert the restored catalog is the one that was built, and works.
+async fn check_restored(server: &TestServer, before: &[(String, Vec<String>)]) {
+    assert_eq!(snapshot(server).await, before, "the catalog after the restart");
+    let session = server.open_session("").await;
+    // The view's unqualified `orders` still means shop.orders; the altered option holds.
+    let rows = server.rows(&session, "SELECT COUNT(*) FROM shop.orders").await;
+    assert_eq!(rows, vec![json!([7])]);
+    let view = server.columns(&session, "SELECT * FROM shop.big_orders").await;
+    assert_eq!(view, vec!["order_id", "total"]);
+    // Not durable: the session's own temporary view, and what was dropped.
+    assert!(server.failure(&session, "SELECT * FROM shop.passing").await.contains("passing"));
+    assert!(server.failure(&session, "SELECT * FROM shop.doomed").await.contains("doomed"));
+    // A materialized table comes back suspended, and refreshes on demand.
+    run_all(server, &session, &["ALTER MATERIALIZED TABLE shop.totals RESUME"]).await;
+    // The restored catalog takes new DDL.
+    run_all(server, &session, &["CREATE TABLE shop.after_restart (a INT)", "DROP TABLE shop.new_name"]).await;
+}
+
+#[tokio::test]
+async fn every_object_survives_a_graceful_restart() {
+    let server = start_server().await;
+    let session = server.open_session("").await;
+    run_all(&server, &session, CATALOG).await;
+    let before = snapshot(&server).await;
+    assert!(before[2].1.contains(&"orders".to_string()), "{before:?}");
+    assert!(!before[2].1.contains(&"doomed".to_string()));
+    let server = server.restart().await;
+    check_restored(&server, &before).await;
+    // Changes made after the first restart survive the next one.
+    let server = server.restart().await;
+    let tables = names(&server, "SHOW TABLES FROM shop").await;
+    assert!(tables.contains(&"after_restart".to_string()), "{tables:?}");
+    assert!(!tables.contains(&"new_name".to_string()), "{tables:?}");
+}
+
+#[tokio::test]
+async fn sessions_share_one_catalog_and_temporary_objects_stay_private() {
+    let server = start_server().await;
+    let (a, b) = (server.open_session("").await, server.open_session("").await);
+    run_all(&server, &a, &["CREATE TABLE shared_t (x INT)", "CREATE TEMPORARY VIEW mine AS SELECT 1 AS x"]).await;
+    let seen_by_b = firsts(&server.rows(&b, "SHOW TABLES").await);
+    assert!(seen_by_b.contains(&"shared_t".to_string()), "{seen_by_b:?}");
+    // B may create its own temporary view of the same name; neither is stored.
+    run_all(&server, &b, &["CREATE TEMPORARY VIEW mine AS SELECT 2 AS x"]).await;
+    assert_eq!(server.rows(&a, "SELECT x FROM mine").await, vec![json!([1])]);
+    assert_eq!(server.rows(&b, "SELECT x FROM mine").await, vec![json!([2])]);
+    // The same catalog through another protocol: ByteHouse's database listing.
+    run_all(&server, &a, &["CREATE DATABASE from_flink"]).await;
+    let listed = server.get("/bytehouse/v1/databases").await;
+    assert_eq!(listed.status, 200, "{}", listed.text);
+    assert!(listed.text.contains("\"from_flink\""), "{}", listed.text);
+    // Closing A ends its temporary view; B's stays.
+    assert_eq!(server.delete(&format!("/sessions/{a}")).await.status, 200);
+    assert_eq!(server.rows(&b, "SELECT x FROM mine").await, vec![json!([2])]);
+    let c = server.open_session("").await;
+    assert!(server.failure(&c, "SELECT x FROM mine").await.contains("mine"));
+}
+
+/// The gateway binary on a free port over `state`, and its address.
+fn spawn_binary(state: &std::path::Path, data: &std::path::Path) -> (Child, String) {
+    let log = state.with_extension("log");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sluicegate"))
+        .args(["--port", "0", "--log", "info", "--state-dir"])
+        .arg(state)
+        .arg("--data-root")
+        .arg(data)
+        .stdout(std::fs::File::create(&log).expect("log file"))
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start the gateway binary");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        if let Some(at) = text.find("addr=127.0.0.1:") {
+            let port: String = text[at + 15..].chars().take_while(char::is_ascii_digit).collect();
+            return (child, format!("http://127.0.0.1:{port}"));
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("the gateway exited with {status}: {text}");
+        }
+        assert!(Instant::now() < deadline, "the gateway did not start: {text}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Run one statement over HTTP against `base` in `session`, expecting success.
+async fn statement(http: &reqwest::Client, base: &str, session: &str, sql: &str) -> Value {
+    let a: Value = http.post(format!("{base}/v1/sessions/{session}/statements")).json(&json!({ "statement": sql })).send().await.unwrap().json().await.unwrap();
+    let op = a["operationHandle"].as_str().unwrap_or_else(|| panic!("{sql}: {a}")).to_string();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut uri = format!("{base}/v1/sessions/{session}/operations/{op}/result/0?rowFormat=JSON");
+    let mut rows = Vec::new();
+    loop {
+        let page = http.get(&uri).send().await.unwrap();
+        assert!(page.status().is_success(), "{sql}: {}", page.text().await.unwrap());
+        let page: Value = page.json().await.unwrap();
+        rows.extend(page["results"]["data"].as_array().cloned().unwrap_or_default().into_iter().map(|r| r["fields"].clone()));
+        match page["nextResultUri"].as_str() {
+            Some(next) => uri = format!("{base}{next}"),
+            None => return Value::Array(rows),
+        }
+        assert!(Instant::now() < deadline, "{sql} did not finish");
+    }
+}
+
+#[tokio::test]
+async fn acknowledged_ddl_survives_kill_9() {
+    let root = std::env::temp_dir().join(format!("sluicegate-kill9-{}", std::process::id()));
+    let (state, data) = (root.join("state"), root.join("data"));
+    std::fs::create_dir_all(&data).unwrap();
+    let http = reqwest::Client::new();
+    let (mut child, base) = spawn_binary(&state, &data);
+    let session: Value = http.post(format!("{base}/v1/sessions")).json(&json!({})).send().await.unwrap().json().await.unwrap();
+    let session = session["sessionHandle"].as_str().unwrap().to_string();
+    for sql in ["CREATE DATABASE crash", "CREATE TABLE crash.t1 (a INT)", "CREATE VIEW crash.v1 AS SELECT a FROM crash.t1", "CREATE TABLE crash.t2 (b STRING)", "DROP TABLE crash.t2"] {
+        statement(&http, &base, &session, sql).await;
+    }
+    // Each statement above was acknowledged; nothing gets to shut down cleanly.
+    child.kill().expect("SIGKILL");
+    child.wait().unwrap();
+    let (mut child, base) = spawn_binary(&state, &data);
+    let session: Value = http.post(format!("{base}/v1/sessions")).json(&json!({})).send().await.unwrap().json().await.unwrap();
+    let session = session["sessionHandle"].as_str().unwrap().to_string();
+    let tables = statement(&http, &base, &session, "SHOW TABLES FROM crash").await;
+    assert_eq!(tables, json!([["t1"], ["v1"]]));
+    // The view still reads its table.
+    let described = statement(&http, &base, &session, "DESCRIBE crash.v1").await;
+    assert_eq!(described[0][0], "a", "{described}");
+    assert_eq!(described[0][1], "INT", "{described}");
+    child.kill().ok();
+    child.wait().ok();
+    let _ = std::fs::remove_dir_all(&root);
+}
