@@ -61,6 +61,7 @@ pub const KEYS: &[Key] = &[
     Key { name: "sluicegate.livy.port", default: "(none)", help: "also serve the Livy API at the root of this port, as Livy itself does (--livy-port)" },
     Key { name: "sluicegate.state-dir", default: "state", help: "directory of the gateway's durable state (the metadata file, in-memory tables' data); created if missing" },
     Key { name: "sluicegate.metadata.url", default: "sqlite:(state-dir)/metadata.db", help: "the metadata store: sqlite:PATH, or postgres://user:password@host:port/db for a store several gateways share" },
+    Key { name: "sluicegate.memory-tables.persist", default: "true", help: "in-memory tables (no connector) keep their rows across restarts as Parquet parts under (state-dir)/data, written before each INSERT reports success" },
     Key { name: "sluicegate.data-roots", default: "data", help: "directories (comma-separated) that filesystem tables and scripts may read and write; created if missing" },
 ];
 
@@ -97,6 +98,8 @@ pub struct Settings {
     pub state_dir: std::path::PathBuf,
     /// The metadata store the catalog is made durable in.
     pub metadata_url: crate::store::StoreUrl,
+    /// In-memory tables keep their rows under the state directory.
+    pub persist_memory_tables: bool,
 }
 
 /// Settings of the Livy REST API.
@@ -205,10 +208,15 @@ impl Settings {
             Some(url) => crate::store::StoreUrl::parse(url.trim()).map_err(|e| ConfigError(format!("sluicegate.metadata.url: {e}")))?,
             None => crate::store::StoreUrl::Sqlite(state_dir.join("metadata.db")),
         };
+        let persist_memory_tables = match take("sluicegate.memory-tables.persist").unwrap_or_else(|| "true".into()).trim().to_ascii_lowercase().as_str() {
+            "true" => true,
+            "false" => false,
+            other => return Err(ConfigError(format!("sluicegate.memory-tables.persist: expected true or false, not '{other}'"))),
+        };
         if let Some(unknown) = props.keys().find(|k| k.starts_with("sluicegate.")) {
             return Err(ConfigError(format!("unknown setting: {unknown}")));
         }
-        Ok(Settings { bind_address, bind_ports, sessions, results, max_request_bytes, session_defaults: props, data_roots, auth, livy, state_dir, metadata_url })
+        Ok(Settings { bind_address, bind_ports, sessions, results, max_request_bytes, session_defaults: props, data_roots, auth, livy, state_dir, metadata_url, persist_memory_tables })
     }
 }
 

@@ -83,6 +83,15 @@ pub struct Gateway {
     properties: crate::gateway_properties::PropertyStore,
 }
 
+/// Where the gateway keeps what must outlive it.
+#[derive(Debug, Default)]
+pub struct Durability {
+    /// The metadata store: catalog objects and history. `None`: nothing survives a restart.
+    pub store: Option<Arc<dyn MetadataStore>>,
+    /// The directory of in-memory tables' rows. `None`: their rows stay in memory only.
+    pub memory_data: Option<std::path::PathBuf>,
+}
+
 /// A batch as a protocol hands it over.
 #[derive(Debug, Clone, Default)]
 pub struct BatchSpec {
@@ -105,10 +114,11 @@ pub struct BatchSpec {
 
 impl Gateway {
     /// A gateway with no sessions; starts the idle-session sweeper.
-    /// Catalog changes are made durable in `store` (kept in memory without one).
-    pub fn new(limits: SessionLimits, defaults: BTreeMap<String, String>, result_limits: ResultLimits, roots: DataRoots, auth: Authenticator, store: Option<Arc<dyn MetadataStore>>) -> Arc<Self> {
+    /// Catalog changes are made durable in `store` (kept in memory without
+    /// one), the rows of in-memory tables under `memory_data`.
+    pub fn new(limits: SessionLimits, defaults: BTreeMap<String, String>, result_limits: ResultLimits, roots: DataRoots, auth: Authenticator, durable: Durability) -> Arc<Self> {
         let metrics = Arc::new(Metrics::default());
-        let shared = Arc::new(EngineShared::new(Arc::new(JobRegistry::default()), roots, store));
+        let shared = Arc::new(EngineShared::new(Arc::new(JobRegistry::default()), roots, durable.store, durable.memory_data));
         let sessions = Arc::new(SessionRegistry::new(limits, defaults, result_limits, metrics.clone(), shared.clone()));
         let shutdown = CancellationToken::new();
         tokio::spawn(sessions.clone().run_expiry(shutdown.clone()));

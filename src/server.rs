@@ -23,7 +23,7 @@ use warp::Filter;
 use crate::api;
 use crate::config::Settings;
 use crate::engine::connector::roots::DataRoots;
-use crate::gateway::Gateway;
+use crate::gateway::{Durability, Gateway};
 use crate::identity::Authenticator;
 use crate::openapi;
 use crate::store::{MetadataStore, SqlStore};
@@ -87,7 +87,8 @@ pub fn gateway(settings: &Settings, store: Option<Arc<dyn MetadataStore>>) -> Ar
         tracing::error!(error = %e, "authentication settings unusable: every request is refused");
         Authenticator::refusing()
     });
-    Gateway::new(settings.sessions, settings.session_defaults.clone(), settings.results, roots, auth, store)
+    let memory_data = settings.persist_memory_tables.then(|| settings.state_dir.join("data"));
+    Gateway::new(settings.sessions, settings.session_defaults.clone(), settings.results, roots, auth, Durability { store, memory_data })
 }
 
 /// Every route of the gateway: the protocols, the spec, metrics, and the 404 fallback.

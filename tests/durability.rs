@@ -136,6 +136,59 @@ async fn sessions_share_one_catalog_and_temporary_objects_stay_private() {
     assert!(server.failure(&c, "SELECT x FROM mine").await.contains("mine"));
 }
 
+/// The data directories of in-memory tables under a server's state directory.
+fn data_dirs(server: &TestServer) -> usize {
+    std::fs::read_dir(server.state.join("data")).map(|d| d.count()).unwrap_or(0)
+}
+
+#[tokio::test]
+async fn in_memory_rows_survive_restarts() {
+    let server = start_server().await;
+    let s = server.open_session("").await;
+    run_all(&server, &s, &[
+        "SET 'table.dml-sync' = 'true'",
+        "CREATE TABLE kept (id INT, name STRING)",
+        "INSERT INTO kept VALUES (1, 'a'), (2, 'b')",
+        "INSERT INTO kept VALUES (3, 'c')",
+        "CREATE TABLE replaced (x INT)",
+        "INSERT INTO replaced VALUES (1), (2), (3)",
+        "INSERT OVERWRITE replaced VALUES (9)",
+        "CREATE TABLE made AS SELECT id * 10 AS tens FROM kept",
+        "CREATE TABLE moved (v DOUBLE)",
+        "INSERT INTO moved VALUES (0.5)",
+        "ALTER TABLE moved RENAME TO arrived",
+        "CREATE TABLE dropped (x INT)",
+        "INSERT INTO dropped VALUES (1)",
+        "DROP TABLE dropped",
+    ]).await;
+    assert_eq!(data_dirs(&server), 4, "one directory per live in-memory table with rows");
+    let server = server.restart().await;
+    let s = server.open_session("").await;
+    assert_eq!(server.rows(&s, "SELECT id, name FROM kept ORDER BY id").await, vec![json!([1, "a"]), json!([2, "b"]), json!([3, "c"])]);
+    assert_eq!(server.rows(&s, "SELECT x FROM replaced").await, vec![json!([9])]);
+    assert_eq!(server.rows(&s, "SELECT tens FROM made ORDER BY tens").await, vec![json!([10]), json!([20]), json!([30])]);
+    assert_eq!(server.rows(&s, "SELECT v FROM arrived").await, vec![json!([0.5])]);
+    assert!(server.failure(&s, "SELECT x FROM dropped").await.contains("dropped"));
+    // Rows added after a restart join the ones read back.
+    run_all(&server, &s, &["SET 'table.dml-sync' = 'true'", "INSERT INTO kept VALUES (4, 'd')", "DROP TABLE made"]).await;
+    let server = server.restart().await;
+    let s = server.open_session("").await;
+    assert_eq!(server.rows(&s, "SELECT COUNT(*) FROM kept").await, vec![json!([4])]);
+    assert_eq!(data_dirs(&server), 3, "a dropped table's rows are removed");
+}
+
+#[tokio::test]
+async fn in_memory_rows_can_stay_in_memory() {
+    let server = common::start_server_with(&[("sluicegate.memory-tables.persist", "false")]).await;
+    let s = server.open_session("").await;
+    run_all(&server, &s, &["SET 'table.dml-sync' = 'true'", "CREATE TABLE scratch (x INT)", "INSERT INTO scratch VALUES (1)"]).await;
+    assert_eq!(data_dirs(&server), 0);
+    let server = server.restart().await;
+    let s = server.open_session("").await;
+    // The table is durable, its rows were not.
+    assert_eq!(server.rows(&s, "SELECT x FROM scratch").await, Vec::<Value>::new());
+}
+
 /// The gateway binary on a free port over `state`, and its address.
 fn spawn_binary(state: &std::path::Path, data: &std::path::Path) -> (Child, String) {
     let log = state.with_extension("log");
@@ -192,7 +245,16 @@ async fn acknowledged_ddl_survives_kill_9() {
     let (mut child, base) = spawn_binary(&state, &data);
     let session: Value = http.post(format!("{base}/v1/sessions")).json(&json!({})).send().await.unwrap().json().await.unwrap();
     let session = session["sessionHandle"].as_str().unwrap().to_string();
-    for sql in ["CREATE DATABASE crash", "CREATE TABLE crash.t1 (a INT)", "CREATE VIEW crash.v1 AS SELECT a FROM crash.t1", "CREATE TABLE crash.t2 (b STRING)", "DROP TABLE crash.t2"] {
+    for sql in [
+        "SET 'table.dml-sync' = 'true'",
+        "CREATE DATABASE crash",
+        "CREATE TABLE crash.t1 (a INT)",
+        "INSERT INTO crash.t1 VALUES (1), (2)",
+        "CREATE VIEW crash.v1 AS SELECT a FROM crash.t1",
+        "CREATE TABLE crash.t2 (b STRING)",
+        "DROP TABLE crash.t2",
+        "INSERT INTO crash.t1 VALUES (3)",
+    ] {
         statement(&http, &base, &session, sql).await;
     }
     // Each statement above was acknowledged; nothing gets to shut down cleanly.
@@ -207,6 +269,9 @@ async fn acknowledged_ddl_survives_kill_9() {
     let described = statement(&http, &base, &session, "DESCRIBE crash.v1").await;
     assert_eq!(described[0][0], "a", "{described}");
     assert_eq!(described[0][1], "INT", "{described}");
+    // The rows of each acknowledged INSERT are there.
+    let rows = statement(&http, &base, &session, "SELECT a FROM crash.v1 ORDER BY a").await;
+    assert_eq!(rows, json!([[1], [2], [3]]));
     child.kill().ok();
     child.wait().ok();
     let _ = std::fs::remove_dir_all(&root);

@@ -36,6 +36,8 @@ pub struct TableMeta {
     pub scope: Option<(String, String)>,
     /// TEMPORARY: the session's own, never stored.
     pub temporary: bool,
+    /// For durable in-memory tables: the name of their data directory.
+    pub data_id: Option<String>,
 }
 
 impl TableMeta {
@@ -247,7 +249,9 @@ impl SessionEngine {
         }
         self.persist(vec![CatalogChange::DeleteDatabase(catalog.clone(), database.clone())]).await?;
         provider.deregister_schema(&database, cascade).map_err(super::errors::from_datafusion)?;
-        self.shared.catalog.forget_within(&catalog, Some(&database));
+        for data_id in self.shared.catalog.forget_within(&catalog, Some(&database)) {
+            self.remove_data(Some(&data_id));
+        }
         Ok(ok_result())
     }
 
@@ -285,7 +289,9 @@ impl SessionEngine {
         }
         self.persist(vec![CatalogChange::DeleteCatalog(name.to_string())]).await?;
         self.shared.catalog.list.deregister(name);
-        self.shared.catalog.forget_within(name, None);
+        for data_id in self.shared.catalog.forget_within(name, None) {
+            self.remove_data(Some(&data_id));
+        }
         self.shared.catalog.set_catalog_options(name, None);
         Ok(ok_result())
     }

@@ -1,9 +1,10 @@
 //! Table and view DDL in Flink's syntax: `CREATE TABLE ... WITH (...)` over
 //! the connectors, computed columns and watermarks, views, DROP and ALTER.
 //!
-//! A table without `WITH` options is an in-memory table (DataFusion's
-//! `MemTable`): Flink would ask for a connector, but a scratch table that
-//! INSERT can fill is what users of a single gateway expect.
+//! A table without `WITH` options is an in-memory table
+//! ([`MemoryTable`], its rows kept in the state directory): Flink would ask
+//! for a connector, but a scratch table that INSERT can fill is what users
+//! of a single gateway expect.
 
 use std::sync::Arc;
 
@@ -11,12 +12,13 @@ use async_trait::async_trait;
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use datafusion::catalog::{Session, TableProvider};
 use datafusion::common::DFSchema;
-use datafusion::datasource::{provider_as_source, MemTable, TableType, ViewTable};
+use datafusion::datasource::{provider_as_source, TableType, ViewTable};
 use datafusion::error::Result as DfResult;
 use datafusion::logical_expr::{col, Expr, LogicalPlanBuilder, TableProviderFilterPushDown};
 use datafusion::physical_plan::ExecutionPlan;
 
 use super::catalog::{quoted, TableKey, TableMeta};
+use super::connector::memory::MemoryTable;
 use super::connector::{create_table, TableSpec};
 use super::dialect::{ColumnKind, CreateTable, Name};
 use super::durable::definitions;
@@ -124,15 +126,19 @@ impl SessionEngine {
             return Ok(());
         }
         if schema.table_exist(&key.2) {
-            self.deregister_shared(key)?;
+            // Another object (OR REPLACE): its data goes, unless it is this table's own.
+            let old = self.detach(key)?;
+            if old != meta.data_id {
+                self.remove_data(old.as_deref());
+            }
         }
         schema.register_table(key.2.clone(), provider).map_err(from_datafusion)?;
         self.shared.catalog.set_meta(key, Some(meta));
         Ok(())
     }
 
-    /// Remove `key` (the session's temporary object of that name first) and
-    /// forget its definition.
+    /// Remove `key` (the session's temporary object of that name first),
+    /// forget its definition and remove its rows' data.
     pub(super) fn deregister(&self, key: &TableKey) -> Result<()> {
         if self.temporary.deregister(key) {
             return Ok(());
@@ -140,14 +146,37 @@ impl SessionEngine {
         self.deregister_shared(key)
     }
 
-    /// Remove the shared object `key`.
+    /// Remove the shared object `key` and its data.
     fn deregister_shared(&self, key: &TableKey) -> Result<()> {
+        let data_id = self.detach(key)?;
+        self.remove_data(data_id.as_deref());
+        Ok(())
+    }
+
+    /// Remove `key` from the catalog but keep its data (a rename); answers its data id.
+    fn detach(&self, key: &TableKey) -> Result<Option<String>> {
+        if self.temporary.deregister(key) {
+            return Ok(None);
+        }
         if let Ok(schema) = self.shared_schema(key) {
             schema.deregister_table(&key.2).map_err(from_datafusion)?;
         }
+        let data_id = self.shared.catalog.meta(key).and_then(|m| m.data_id);
         self.shared.catalog.set_meta(key, None);
         self.forget_materialized(key);
-        Ok(())
+        Ok(data_id)
+    }
+
+    /// Remove the data directory of a dropped in-memory table.
+    pub(super) fn remove_data(&self, data_id: Option<&str>) {
+        if let Some(dir) = data_id.and_then(|id| self.shared.memory_dir(id)) {
+            MemoryTable::remove_data(&dir);
+        }
+    }
+
+    /// A data id for a new in-memory table, when its rows are to be kept.
+    pub(super) fn new_data_id(&self, temporary: bool) -> Option<String> {
+        (!temporary && self.durable && self.shared.memory_data.is_some()).then(|| uuid::Uuid::new_v4().simple().to_string())
     }
 
     /// Whether `key` names one of the session's temporary objects.
@@ -164,7 +193,7 @@ impl SessionEngine {
             let scope = meta.scope.clone().unwrap_or_else(|| (key.0.clone(), key.1.clone()));
             return Some(definitions::view(key, &meta.view_columns, query, &scope, &self.owner));
         }
-        meta.ddl.as_ref().map(|ddl| definitions::table(key, ddl, &self.owner))
+        meta.ddl.as_ref().map(|ddl| definitions::table(key, ddl, meta.data_id.as_deref(), &self.owner))
     }
 
     /// Store `meta` as `key`, then register `provider` with it.
@@ -193,15 +222,19 @@ impl SessionEngine {
         Ok(Arc::new(Schema::new(fields)))
     }
 
-    /// The provider for a definition: its connector (or memory), plus computed columns.
-    pub(super) fn build_table(&self, key: &TableKey, ddl: &CreateTable, physical: SchemaRef) -> Result<Arc<dyn TableProvider>> {
+    /// The provider for a definition: its connector (or memory, its rows in
+    /// the data directory `data_id`), plus computed columns.
+    pub(super) fn build_table(&self, key: &TableKey, ddl: &CreateTable, physical: SchemaRef, data_id: Option<&str>) -> Result<Arc<dyn TableProvider>> {
         for pk in &ddl.primary_key {
             if !ddl.columns.iter().any(|c| &c.name == pk) {
                 return Err(GatewayError::Sql(format!("Invalid primary key 'PK_{pk}'. Column '{pk}' does not exist.")));
             }
         }
         let base: Arc<dyn TableProvider> = if ddl.options.is_empty() {
-            Arc::new(MemTable::try_new(physical.clone(), vec![vec![]]).map_err(from_datafusion)?)
+            match data_id.and_then(|id| self.shared.memory_dir(id)) {
+                Some(dir) => Arc::new(MemoryTable::open(physical.clone(), dir).map_err(from_datafusion)?),
+                None => Arc::new(MemoryTable::in_memory(physical.clone())),
+            }
         } else {
             create_table(&TableSpec { name: quoted(key), schema: physical.clone(), options: ddl.options.clone() }, &self.shared.roots)?
         };
@@ -261,6 +294,12 @@ impl SessionEngine {
     }
 
     pub(super) async fn create_table_statement(&self, ddl: CreateTable) -> Result<Prepared> {
+        self.create_table_with(ddl, None).await
+    }
+
+    /// CREATE TABLE; an in-memory table's rows are (or go) in `data_id`,
+    /// a fresh one when `None`.
+    pub(crate) async fn create_table_with(&self, ddl: CreateTable, data_id: Option<String>) -> Result<Prepared> {
         let key = self.table_key(&ddl.name)?;
         let mut ddl = ddl;
         if let Some(like) = ddl.like.clone() {
@@ -286,9 +325,10 @@ impl SessionEngine {
             return Ok(ok_result());
         }
         let physical = Self::physical_schema(&ddl)?;
-        let table = self.build_table(&key, &ddl, physical)?;
         let temporary = ddl.temporary;
-        self.store_and_register(&key, table, TableMeta { temporary, ..TableMeta::table(ddl) }).await?;
+        let data_id = if ddl.options.is_empty() { data_id.or_else(|| self.new_data_id(temporary)) } else { None };
+        let table = self.build_table(&key, &ddl, physical, data_id.as_deref())?;
+        self.store_and_register(&key, table, TableMeta { temporary, data_id, ..TableMeta::table(ddl) }).await?;
         Ok(ok_result())
     }
 
@@ -353,7 +393,7 @@ impl SessionEngine {
         let mut changes: Vec<_> = (!meta.temporary).then(|| CatalogChange::Delete(key.clone())).into_iter().collect();
         changes.extend(self.stored_object(&target, &meta).map(CatalogChange::Put));
         self.persist(changes).await?;
-        self.deregister(&key)?;
+        self.detach(&key)?;
         self.register(&target, provider, meta)?;
         Ok(ok_result())
     }
@@ -374,7 +414,7 @@ impl SessionEngine {
             ddl.options.remove(k);
         }
         ddl.options.extend(set.clone());
-        let table = self.build_table(&key, &ddl, Self::physical_schema(&ddl)?)?;
+        let table = self.build_table(&key, &ddl, Self::physical_schema(&ddl)?, meta.data_id.as_deref())?;
         self.store_and_register(&key, table, TableMeta { ddl: Some(ddl), ..meta }).await?;
         Ok(ok_result())
     }

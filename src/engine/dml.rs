@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use datafusion::arrow::array::{Array, UInt64Array};
 use datafusion::arrow::datatypes::Schema;
-use datafusion::datasource::MemTable;
+use super::connector::memory::MemoryTable;
 use datafusion::execution::context::SessionContext;
 use datafusion::logical_expr::LogicalPlan;
 
@@ -152,11 +152,19 @@ impl SessionEngine {
         if in_memory {
             let frame = self.ctx.execute_logical_plan(plan).await.map_err(from_datafusion)?;
             let batches = frame.collect().await.map_err(from_datafusion)?;
-            let table = MemTable::try_new(physical, vec![batches]).map_err(from_datafusion)?;
-            self.store_and_register(&key, Arc::new(table), TableMeta { temporary, ..TableMeta::table(stored) }).await?;
+            let data_id = self.new_data_id(temporary);
+            let table = match data_id.as_deref().and_then(|id| self.shared.memory_dir(id)) {
+                Some(dir) => MemoryTable::open(physical, dir).map_err(from_datafusion)?,
+                None => MemoryTable::in_memory(physical),
+            };
+            table.commit(batches, false).await.map_err(from_datafusion)?;
+            if let Err(e) = self.store_and_register(&key, Arc::new(table), TableMeta { temporary, data_id: data_id.clone(), ..TableMeta::table(stored) }).await {
+                self.remove_data(data_id.as_deref());
+                return Err(e);
+            }
             return Ok(ok_result());
         }
-        let table = self.build_table(&key, &stored, physical)?;
+        let table = self.build_table(&key, &stored, physical, None)?;
         self.store_and_register(&key, table, TableMeta { temporary, ..TableMeta::table(stored) }).await?;
         let target = format!("\"{}\".\"{}\".\"{}\"", key.0.replace('"', "\"\""), key.1.replace('"', "\"\""), key.2.replace('"', "\"\""));
         let insert = format!("INSERT INTO {target} {query}");

@@ -110,12 +110,21 @@ pub struct EngineShared {
     pub roots: DataRoots,
     /// The catalog every session reads and writes, and its store.
     pub catalog: Arc<durable::SharedCatalog>,
+    /// Where in-memory tables keep their rows (one directory per table);
+    /// `None` keeps them in memory only.
+    pub memory_data: Option<std::path::PathBuf>,
 }
 
 impl EngineShared {
-    /// Jobs, roots and a catalog made durable in `store` (in memory without one).
-    pub fn new(jobs: Arc<JobRegistry>, roots: DataRoots, store: Option<Arc<dyn crate::store::MetadataStore>>) -> Self {
-        EngineShared { jobs, roots, catalog: Arc::new(durable::SharedCatalog::new(store)) }
+    /// Jobs, roots and a catalog made durable in `store` (in memory without
+    /// one), in-memory tables' rows under `memory_data`.
+    pub fn new(jobs: Arc<JobRegistry>, roots: DataRoots, store: Option<Arc<dyn crate::store::MetadataStore>>, memory_data: Option<std::path::PathBuf>) -> Self {
+        EngineShared { jobs, roots, catalog: Arc::new(durable::SharedCatalog::new(store)), memory_data }
+    }
+
+    /// The data directory of the in-memory table `data_id`.
+    pub fn memory_dir(&self, data_id: &str) -> Option<std::path::PathBuf> {
+        self.memory_data.as_ref().map(|root| root.join(data_id))
     }
 }
 
@@ -394,6 +403,6 @@ impl SessionEngine {
 /// registry, for unit tests.
 #[cfg(test)]
 pub fn test_engine() -> SessionEngine {
-    let shared = Arc::new(EngineShared::new(Arc::new(JobRegistry::default()), DataRoots::none(), None));
+    let shared = Arc::new(EngineShared::new(Arc::new(JobRegistry::default()), DataRoots::none(), None, None));
     SessionEngine::new(Arc::new(BTreeMap::new()), BTreeMap::new(), shared).expect("engine")
 }

@@ -13,6 +13,7 @@
 
 pub mod datagen;
 pub mod filesystem;
+pub mod memory;
 pub mod roots;
 mod row_text;
 pub mod sinks;

@@ -13,6 +13,8 @@ use crate::store::{CatalogObject, ObjectKind};
 pub const SCOPE_CATALOG: &str = "scope.catalog";
 /// Property: the database a view's or materialized table's query was written in.
 pub const SCOPE_DATABASE: &str = "scope.database";
+/// Property: the data directory of an in-memory table.
+pub const DATA_ID: &str = "data.id";
 /// Property: a materialized table is not refreshed periodically.
 pub const SUSPENDED: &str = "suspended";
 
@@ -49,9 +51,11 @@ pub fn database(catalog: &str, database: &str, owner: &str) -> CatalogObject {
     object((catalog.to_string(), database.to_string(), String::new()), ObjectKind::Database, definition, BTreeMap::new(), owner)
 }
 
-/// A table created with Flink DDL, as SHOW CREATE TABLE prints it.
-pub fn table(key: &TableKey, ddl: &CreateTable, owner: &str) -> CatalogObject {
-    object(key.clone(), ObjectKind::Table, render_create_table(key, ddl), BTreeMap::new(), owner)
+/// A table created with Flink DDL, as SHOW CREATE TABLE prints it, and
+/// the data directory of its rows when it is an in-memory table.
+pub fn table(key: &TableKey, ddl: &CreateTable, data_id: Option<&str>, owner: &str) -> CatalogObject {
+    let properties = data_id.map(|id| BTreeMap::from([(DATA_ID.to_string(), id.to_string())])).unwrap_or_default();
+    object(key.clone(), ObjectKind::Table, render_create_table(key, ddl), properties, owner)
 }
 
 /// A view: its column names (when declared) and its query, written in `scope`.

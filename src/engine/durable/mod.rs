@@ -102,9 +102,17 @@ impl SharedCatalog {
         };
     }
 
-    /// Forget the definitions of everything in `catalog` (`database` too when given).
-    pub fn forget_within(&self, catalog: &str, database: Option<&str>) {
-        lock(&self.tables).retain(|k, _| !(k.0 == catalog && database.is_none_or(|d| k.1 == d)));
+    /// Forget the definitions of everything in `catalog` (`database` too
+    /// when given); answers the data ids of the in-memory tables among them.
+    pub fn forget_within(&self, catalog: &str, database: Option<&str>) -> Vec<String> {
+        let inside = |k: &TableKey| k.0 == catalog && database.is_none_or(|d| k.1 == d);
+        let mut data_ids = Vec::new();
+        lock(&self.tables).retain(|k, meta| {
+            if inside(k) {
+                data_ids.extend(meta.data_id.clone());
+            }
+            !inside(k)
+        });
         let stopped: Vec<_> = {
             let mut all = lock(&self.materialized);
             let gone: Vec<TableKey> = all.keys().filter(|k| k.0 == catalog && database.is_none_or(|d| k.1 == d)).cloned().collect();
@@ -113,6 +121,12 @@ impl SharedCatalog {
         for table in stopped {
             table.stop.cancel();
         }
+        data_ids
+    }
+
+    /// The data ids of every shared in-memory table.
+    pub fn data_ids(&self) -> std::collections::BTreeSet<String> {
+        lock(&self.tables).values().filter_map(|m| m.data_id.clone()).collect()
     }
 
     /// The options `catalog` was created with.

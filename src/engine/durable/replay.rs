@@ -10,7 +10,9 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::definitions::{ident, SCOPE_CATALOG, SCOPE_DATABASE, SUSPENDED};
+use super::definitions::{ident, DATA_ID, SCOPE_CATALOG, SCOPE_DATABASE, SUSPENDED};
+use crate::engine::connector::memory::MemoryTable;
+use crate::engine::dialect::{self, FlinkStatement};
 use crate::engine::catalog::quoted;
 use crate::engine::{EngineShared, SessionEngine, StatementOptions};
 use crate::error::Result;
@@ -57,6 +59,7 @@ pub async fn replay(shared: &Arc<EngineShared>, defaults: Arc<BTreeMap<String, S
     for (key, error) in &restored.failed {
         tracing::error!(object = %format!("{}.{}.{}", key.0, key.1, key.2), %error, "stored object could not be recreated");
     }
+    remove_orphans(shared, &restored);
     restored.interrupted = store.fail_unfinished(RESTART_REASON).await?;
     Ok(restored)
 }
@@ -76,9 +79,40 @@ async fn restore(engine: &SessionEngine, object: &CatalogObject) -> Result<()> {
         }
         _ => {}
     }
-    engine.execute(&object.definition, &options).await?;
+    match (object.kind, object.properties.get(DATA_ID)) {
+        // An in-memory table reads its rows back from its data directory.
+        (ObjectKind::Table, Some(data_id)) => match dialect::parse(&object.definition)? {
+            FlinkStatement::CreateTable(ddl) => {
+                engine.create_table_with(ddl, Some(data_id.clone())).await?;
+            }
+            _ => return Err(crate::error::GatewayError::Internal(format!("stored table {} is not a CREATE TABLE", quoted(&object.key)))),
+        },
+        _ => {
+            engine.execute(&object.definition, &options).await?;
+        }
+    }
     if object.kind == ObjectKind::MaterializedTable && object.properties.get(SUSPENDED).is_some_and(|v| v == "true") {
         engine.execute(&format!("ALTER MATERIALIZED TABLE {} SUSPEND", quoted(&object.key)), &options).await?;
     }
     Ok(())
+}
+
+/// Remove data directories no stored table names: tables dropped while
+/// their directory could not be removed, or written just before a crash
+/// whose catalog change never became durable. Kept while some stored
+/// object could not be recreated, since it may be one of those.
+fn remove_orphans(shared: &EngineShared, restored: &Restored) {
+    let Some(root) = &shared.memory_data else { return };
+    if !restored.failed.is_empty() {
+        return;
+    }
+    let live = shared.catalog.data_ids();
+    let Ok(entries) = std::fs::read_dir(root) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        if !live.contains(&name) && entry.path().is_dir() {
+            tracing::info!(dir = %entry.path().display(), "removing the data of a table that no longer exists");
+            MemoryTable::remove_data(&entry.path());
+        }
+    }
 }
