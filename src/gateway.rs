@@ -79,8 +79,6 @@ pub struct Gateway {
     auth: Arc<Authenticator>,
     /// Scripts users submitted as background applications.
     batches: BatchRegistry,
-    /// Table properties the engine cannot apply ([`crate::gateway_properties`]).
-    properties: crate::gateway_properties::PropertyStore,
 }
 
 /// Where the gateway keeps what must outlive it.
@@ -122,8 +120,7 @@ impl Gateway {
         let sessions = Arc::new(SessionRegistry::new(limits, defaults, result_limits, metrics.clone(), shared.clone()));
         let shutdown = CancellationToken::new();
         tokio::spawn(sessions.clone().run_expiry(shutdown.clone()));
-        let properties = crate::gateway_properties::PropertyStore::default();
-        Arc::new(Gateway { sessions, shutdown, metrics, shared, auth: Arc::new(auth), batches: BatchRegistry::default(), properties })
+        Arc::new(Gateway { sessions, shutdown, metrics, shared, auth: Arc::new(auth), batches: BatchRegistry::default() })
     }
 
     /// The caller of a request carrying this `Authorization` header.
@@ -164,9 +161,9 @@ impl Gateway {
         self.submit(user, session, Submission { statement, ..Submission::default() })
     }
 
-    /// The table property store.
-    pub(crate) fn property_store(&self) -> &crate::gateway_properties::PropertyStore {
-        &self.properties
+    /// Jobs, roots and the shared catalog of every session's engine.
+    pub(crate) fn engine_shared(&self) -> &Arc<EngineShared> {
+        &self.shared
     }
 
     /// Counters since start.

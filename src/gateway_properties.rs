@@ -3,18 +3,20 @@
 //! column defaults, the types a client declared) that the engine cannot
 //! apply but that must be stored and shown back.
 //!
-//! Kept in memory for now, for the gateway's lifetime: the durable store
-//! will take them over (same two functions, same keys). A key is
-//! `(catalog, database, table)`; [`DATABASE`] as the table part holds the
-//! properties of the database itself.
+//! They live with the object's definition in the shared catalog and in the
+//! metadata store (one change, written before it is answered), so they
+//! survive restarts, follow a rename and go with a drop. A key is
+//! `(catalog, database, table)`; [`DATABASE`] as the table part stands for
+//! the database itself.
 
-use std::collections::{BTreeMap, HashMap};
-use std::sync::Mutex;
+use std::collections::BTreeMap;
 
 use crate::engine::catalog::TableKey;
+use crate::engine::durable::definitions;
 use crate::error::{GatewayError, Result};
 use crate::gateway::Gateway;
 use crate::identity::User;
+use crate::store::CatalogChange;
 
 /// The table part of a key whose properties belong to the database itself.
 pub const DATABASE: &str = "";
@@ -24,17 +26,10 @@ const MAX_TEXT: usize = 64 * 1024;
 /// Most properties one table keeps.
 const MAX_PROPERTIES: usize = 1024;
 
-/// The in-memory property store of a gateway.
-#[derive(Debug, Default)]
-pub struct PropertyStore {
-    /// Properties by table key.
-    tables: Mutex<HashMap<TableKey, BTreeMap<String, String>>>,
-}
-
 impl Gateway {
-    /// Replace the properties of `key` with `props` (an empty map forgets
-    /// them, as when the table is dropped). `caller` is who asked, for the log.
-    pub fn set_table_properties(&self, caller: &User, key: (String, String, String), props: BTreeMap<String, String>) -> Result<()> {
+    /// Replace the properties of `key` with `props`, durably. `caller` is
+    /// who asked, for the log; the object keeps its owner.
+    pub async fn set_table_properties(&self, caller: &User, key: TableKey, props: BTreeMap<String, String>) -> Result<()> {
         if props.len() > MAX_PROPERTIES {
             return Err(GatewayError::bad_request(format!("A table keeps at most {MAX_PROPERTIES} properties, not {}.", props.len())));
         }
@@ -42,24 +37,34 @@ impl Gateway {
             return Err(GatewayError::bad_request(format!("Property {k} is longer than {MAX_TEXT} bytes.")));
         }
         tracing::debug!(user = %caller, table = ?key, properties = props.len(), "table properties set");
-        let mut tables = self.property_store().tables.lock().unwrap_or_else(|e| e.into_inner());
-        if props.is_empty() {
-            tables.remove(&key);
-        } else {
-            tables.insert(key, props);
+        let catalog = &self.engine_shared().catalog;
+        if key.2 == DATABASE {
+            let mut meta = catalog.database_meta(&key.0, &key.1);
+            let owner = if meta.owner.is_empty() { caller.name.clone() } else { meta.owner.clone() };
+            let object = definitions::with_properties(definitions::database(&key.0, &key.1, &owner), &props);
+            catalog.apply(&[CatalogChange::Put(object)]).await?;
+            meta.owner = owner;
+            meta.properties = props;
+            catalog.set_database_meta(&key.0, &key.1, meta);
+            return Ok(());
         }
+        let Some(mut meta) = catalog.meta(&key) else {
+            return Err(GatewayError::Sql(format!("Table {}.{}.{} has no definition to keep properties with.", key.0, key.1, key.2)));
+        };
+        meta.properties = props;
+        if let Some(object) = definitions::of_meta(&key, &meta) {
+            catalog.apply(&[CatalogChange::Put(object)]).await?;
+        }
+        catalog.update_meta(&key, |m| m.properties = meta.properties);
         Ok(())
     }
 
     /// The properties of `key` (empty when none were set).
-    pub fn table_properties(&self, key: &(String, String, String)) -> BTreeMap<String, String> {
-        self.property_store().tables.lock().unwrap_or_else(|e| e.into_inner()).get(key).cloned().unwrap_or_default()
-    }
-
-    /// Forget the properties of every table of `catalog.database` and of
-    /// the database itself (it was dropped).
-    pub fn forget_database_properties(&self, caller: &User, catalog: &str, database: &str) {
-        tracing::debug!(user = %caller, catalog, database, "database properties forgotten");
-        self.property_store().tables.lock().unwrap_or_else(|e| e.into_inner()).retain(|k, _| !(k.0 == catalog && k.1 == database));
+    pub fn table_properties(&self, key: &TableKey) -> BTreeMap<String, String> {
+        let catalog = &self.engine_shared().catalog;
+        if key.2 == DATABASE {
+            return catalog.database_meta(&key.0, &key.1).properties;
+        }
+        catalog.meta(key).map(|m| m.properties).unwrap_or_default()
     }
 }

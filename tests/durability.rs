@@ -189,6 +189,45 @@ async fn in_memory_rows_can_stay_in_memory() {
     assert_eq!(server.rows(&s, "SELECT x FROM scratch").await, Vec::<Value>::new());
 }
 
+/// GET a ByteHouse path that must succeed; its `data`.
+async fn bytehouse(server: &TestServer, path: &str) -> Value {
+    let a = server.get(&format!("/bytehouse/v1{path}")).await;
+    assert_eq!(a.status, 200, "{path}: {}", a.text);
+    a.json["data"].clone()
+}
+
+#[tokio::test]
+async fn management_properties_are_stored_with_their_objects() {
+    let server = start_server().await;
+    let created = server.post("/bytehouse/v1/databases", json!({"name": "sales", "description": "Sales data"})).await;
+    assert_eq!(created.status, 200, "{}", created.text);
+    let table = json!({
+        "name": "orders",
+        "description": "All orders",
+        "columns": [{"name": "id", "type": "Int64"}, {"name": "day", "type": "Date"}],
+        "orderByKeys": ["day", "id"],
+        "ttl": {"column": "day", "interval": 30, "unit": "DAY"}
+    });
+    let created = server.post("/bytehouse/v1/databases/sales/tables", table).await;
+    assert_eq!(created.status, 200, "{}", created.text);
+    let patched = server.call(reqwest::Method::PATCH, "/bytehouse/v1/databases/sales/tables/orders", Some(json!({"description": "Orders v2"}))).await;
+    assert_eq!(patched.status, 200, "{}", patched.text);
+    let server = server.restart().await;
+    assert_eq!(bytehouse(&server, "/databases/sales").await["description"], "Sales data");
+    let orders = bytehouse(&server, "/databases/sales/tables/orders").await;
+    assert_eq!(orders["description"], "Orders v2");
+    assert_eq!(orders["orderByKeys"], json!(["day", "id"]));
+    assert_eq!(orders["ttl"], json!({"column": "day", "interval": 30, "unit": "DAY"}));
+    // A rename through Flink SQL carries them; a drop takes them along.
+    let s = server.open_session("").await;
+    run_all(&server, &s, &["ALTER TABLE sales.orders RENAME TO sales.all_orders"]).await;
+    let server = server.restart().await;
+    assert_eq!(bytehouse(&server, "/databases/sales/tables/all_orders").await["description"], "Orders v2");
+    let s = server.open_session("").await;
+    run_all(&server, &s, &["DROP TABLE sales.all_orders", "CREATE TABLE sales.all_orders (id BIGINT)"]).await;
+    assert_eq!(bytehouse(&server, "/databases/sales/tables/all_orders").await["description"], Value::Null);
+}
+
 /// The gateway binary on a free port over `state`, and its address.
 fn spawn_binary(state: &std::path::Path, data: &std::path::Path) -> (Child, String) {
     let log = state.with_extension("log");

@@ -38,6 +38,11 @@ pub struct TableMeta {
     pub temporary: bool,
     /// For durable in-memory tables: the name of their data directory.
     pub data_id: Option<String>,
+    /// Who created it.
+    pub owner: String,
+    /// Values a management API keeps for it that the engine does not apply
+    /// (a description, ordering keys, a TTL), stored with it.
+    pub properties: std::collections::BTreeMap<String, String>,
 }
 
 impl TableMeta {
@@ -229,6 +234,8 @@ impl SessionEngine {
         provider
             .register_schema(&database, Arc::new(MemorySchemaProvider::new()))
             .map_err(super::errors::from_datafusion)?;
+        let meta = super::durable::DatabaseMeta { owner: self.owner.clone(), properties: Default::default() };
+        self.shared.catalog.set_database_meta(&catalog, &database, meta);
         Ok(ok_result())
     }
 

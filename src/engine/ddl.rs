@@ -186,18 +186,16 @@ impl SessionEngine {
 
     /// The stored form of a table or view (`None`: TEMPORARY, or not made by DDL here).
     pub(super) fn stored_object(&self, key: &TableKey, meta: &TableMeta) -> Option<crate::store::CatalogObject> {
-        if meta.temporary {
-            return None;
-        }
-        if let Some(query) = &meta.view_query {
-            let scope = meta.scope.clone().unwrap_or_else(|| (key.0.clone(), key.1.clone()));
-            return Some(definitions::view(key, &meta.view_columns, query, &scope, &self.owner));
-        }
-        meta.ddl.as_ref().map(|ddl| definitions::table(key, ddl, meta.data_id.as_deref(), &self.owner))
+        definitions::of_meta(key, meta)
     }
 
-    /// Store `meta` as `key`, then register `provider` with it.
-    pub(super) async fn store_and_register(&self, key: &TableKey, provider: Arc<dyn TableProvider>, meta: TableMeta) -> Result<()> {
+    /// Store `meta` as `key`, then register `provider` with it. A new
+    /// object is the session user's; a redefined one keeps its owner and
+    /// management properties.
+    pub(super) async fn store_and_register(&self, key: &TableKey, provider: Arc<dyn TableProvider>, mut meta: TableMeta) -> Result<()> {
+        if meta.owner.is_empty() {
+            meta.owner = self.owner.clone();
+        }
         if let Some(object) = self.stored_object(key, &meta) {
             self.persist(vec![CatalogChange::Put(object)]).await?;
         }

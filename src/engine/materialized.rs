@@ -114,7 +114,7 @@ impl SessionEngine {
             stop: self.shared.catalog.closed.child_token(),
         });
         self.persist(vec![CatalogChange::Put(self.stored_materialized(&table, false))]).await?;
-        self.register(&key, Arc::new(empty), TableMeta::default())?;
+        self.register(&key, Arc::new(empty), TableMeta { owner: self.owner.clone(), ..TableMeta::default() })?;
         self.shared.catalog.materialized().insert(key, table.clone());
         spawn_refresh(&self.shared.jobs, &self.ctx, &table)?;
         if let Some(period) = table.freshness.filter(|p| !p.is_zero()) {
@@ -138,7 +138,9 @@ impl SessionEngine {
     /// The stored form of `table`, suspended or not.
     fn stored_materialized(&self, table: &Materialized, suspended: bool) -> crate::store::CatalogObject {
         let def = MaterializedDefinition { key: &table.key, query: &table.source, freshness: table.freshness, written_in: &table.scope, suspended };
-        definitions::materialized(&def, &self.owner)
+        let meta = self.meta(&table.key).unwrap_or_default();
+        let owner = if meta.owner.is_empty() { &self.owner } else { &meta.owner };
+        definitions::with_properties(definitions::materialized(&def, owner), &meta.properties)
     }
 
     fn materialized_table(&self, name: &Name) -> Result<Arc<Materialized>> {

@@ -128,7 +128,7 @@ pub async fn create_database(ctx: Arc<Context>, caller: Caller, body: CreateData
     if let Some(description) = body.description {
         props.insert(keys::DESCRIPTION.to_string(), description);
     }
-    ctx.gw.set_table_properties(&caller.user, (catalog.clone(), name.clone(), DATABASE.to_string()), props).map_err(reject)?;
+    ctx.gw.set_table_properties(&caller.user, (catalog.clone(), name.clone(), DATABASE.to_string()), props).await.map_err(reject)?;
     Ok(json_ok(&DatabaseResponse::new(database_view(&ctx, &caller, session, &catalog, &name).await?)))
 }
 
@@ -150,7 +150,6 @@ pub async fn delete_database(db: String, ctx: Arc<Context>, caller: Caller) -> R
         return Err(refuse(StatusCode::CONFLICT, "DATABASE_IN_USE", format!("Database {db} is the current database of the query session: USE another one first.")));
     }
     ctx.gw.configure_session(&caller.user, session, format!("DROP DATABASE {}", quote(&db)), None).await.map_err(reject)?;
-    ctx.gw.forget_database_properties(&caller.user, &catalog, &db);
     Ok(json_ok(&SuccessResponse::new()))
 }
 
@@ -348,7 +347,7 @@ pub async fn create_table(db: String, ctx: Arc<Context>, caller: Caller, body: C
     if !body.partition_keys.is_empty() {
         props.insert(keys::PARTITIONS.into(), json_text(&body.partition_keys));
     }
-    ctx.gw.set_table_properties(&caller.user, key, props).map_err(reject)?;
+    ctx.gw.set_table_properties(&caller.user, key, props).await.map_err(reject)?;
     let (_, created) = relation(&ctx, &caller, &db, &name).await?;
     Ok(json_ok(&TableResponse::new(table_view(&ctx, &created))))
 }
@@ -369,11 +368,11 @@ pub async fn update_table(db: String, name: String, ctx: Arc<Context>, caller: C
     } else if let Some(ttl) = body.ttl {
         props.insert(keys::TTL.into(), json_text(&ttl));
     }
-    ctx.gw.set_table_properties(&caller.user, relation.key, props).map_err(reject)?;
+    ctx.gw.set_table_properties(&caller.user, relation.key, props).await.map_err(reject)?;
     Ok(json_ok(&SuccessResponse::new()))
 }
 
-/// `DELETE /databases/{db}/tables/{t}`: DROP TABLE (VIEW, MATERIALIZED TABLE) and its properties.
+/// `DELETE /databases/{db}/tables/{t}`: DROP TABLE (VIEW, MATERIALIZED TABLE), its properties with it.
 pub async fn delete_table(db: String, name: String, ctx: Arc<Context>, caller: Caller) -> Reply {
     let (session, relation) = relation(&ctx, &caller, &db, &name).await?;
     let what = match relation.kind {
@@ -382,7 +381,7 @@ pub async fn delete_table(db: String, name: String, ctx: Arc<Context>, caller: C
         RelationKind::MaterializedTable => "MATERIALIZED TABLE",
     };
     let ddl = format!("DROP {what} {}.{}", quote(&db), quote(&name));
+    // Its properties go with it.
     ctx.gw.configure_session(&caller.user, session, ddl, None).await.map_err(reject)?;
-    ctx.gw.set_table_properties(&caller.user, relation.key, BTreeMap::new()).map_err(reject)?;
     Ok(json_ok(&SuccessResponse::new()))
 }

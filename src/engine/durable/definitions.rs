@@ -15,6 +15,8 @@ pub const SCOPE_CATALOG: &str = "scope.catalog";
 pub const SCOPE_DATABASE: &str = "scope.database";
 /// Property: the data directory of an in-memory table.
 pub const DATA_ID: &str = "data.id";
+/// Prefix of the management properties among an object's stored properties.
+pub const PROPERTY_PREFIX: &str = "prop.";
 /// Property: a materialized table is not refreshed periodically.
 pub const SUSPENDED: &str = "suspended";
 
@@ -88,4 +90,30 @@ pub fn materialized(def: &MaterializedDefinition<'_>, owner: &str) -> CatalogObj
         properties.insert(SUSPENDED.to_string(), "true".to_string());
     }
     object(def.key.clone(), ObjectKind::MaterializedTable, definition, properties, owner)
+}
+
+/// `object` with management `properties` beside its own.
+pub fn with_properties(mut object: CatalogObject, properties: &BTreeMap<String, String>) -> CatalogObject {
+    object.properties.extend(properties.iter().map(|(k, v)| (format!("{PROPERTY_PREFIX}{k}"), v.clone())));
+    object
+}
+
+/// The management properties among stored ones.
+pub fn properties_of(stored: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+    stored.iter().filter_map(|(k, v)| k.strip_prefix(PROPERTY_PREFIX).map(|k| (k.to_string(), v.clone()))).collect()
+}
+
+/// The stored form of a table or view from its definition (`None`:
+/// TEMPORARY, or not made with DDL here).
+pub fn of_meta(key: &TableKey, meta: &crate::engine::catalog::TableMeta) -> Option<CatalogObject> {
+    if meta.temporary {
+        return None;
+    }
+    let object = if let Some(query) = &meta.view_query {
+        let scope = meta.scope.clone().unwrap_or_else(|| (key.0.clone(), key.1.clone()));
+        view(key, &meta.view_columns, query, &scope, &meta.owner)
+    } else {
+        table(key, meta.ddl.as_ref()?, meta.data_id.as_deref(), &meta.owner)
+    };
+    Some(with_properties(object, &meta.properties))
 }

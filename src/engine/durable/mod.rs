@@ -29,6 +29,15 @@ use crate::error::Result;
 use crate::store::{CatalogChange, MetadataStore};
 pub use catalogs::CatalogList;
 
+/// What is kept of a database beyond its place.
+#[derive(Debug, Clone, Default)]
+pub struct DatabaseMeta {
+    /// Who created it.
+    pub owner: String,
+    /// Values a management API keeps for it (a description).
+    pub properties: BTreeMap<String, String>,
+}
+
 /// The catalog every session shares.
 #[derive(Debug)]
 pub struct SharedCatalog {
@@ -36,6 +45,8 @@ pub struct SharedCatalog {
     pub list: Arc<CatalogList>,
     /// Flink definitions of the tables and views created with DDL.
     tables: Mutex<BTreeMap<TableKey, TableMeta>>,
+    /// Owners and management properties of databases, to store them again.
+    databases: Mutex<BTreeMap<(String, String), DatabaseMeta>>,
     /// The options catalogs were created with, to store them again unchanged.
     catalog_options: Mutex<BTreeMap<String, BTreeMap<String, String>>>,
     /// Materialized tables and their refresh schedules.
@@ -63,6 +74,7 @@ impl SharedCatalog {
         SharedCatalog {
             list,
             tables: Mutex::new(BTreeMap::new()),
+            databases: Mutex::new(BTreeMap::new()),
             catalog_options: Mutex::new(BTreeMap::new()),
             materialized: Mutex::new(BTreeMap::new()),
             store,
@@ -102,10 +114,28 @@ impl SharedCatalog {
         };
     }
 
+    /// Change the definition of `key` in place, when it has one.
+    pub fn update_meta(&self, key: &TableKey, change: impl FnOnce(&mut TableMeta)) {
+        if let Some(meta) = lock(&self.tables).get_mut(key) {
+            change(meta);
+        }
+    }
+
+    /// The owner and properties of a database (default when never set).
+    pub fn database_meta(&self, catalog: &str, database: &str) -> DatabaseMeta {
+        lock(&self.databases).get(&(catalog.to_string(), database.to_string())).cloned().unwrap_or_default()
+    }
+
+    /// Remember what is known of a database.
+    pub fn set_database_meta(&self, catalog: &str, database: &str, meta: DatabaseMeta) {
+        lock(&self.databases).insert((catalog.to_string(), database.to_string()), meta);
+    }
+
     /// Forget the definitions of everything in `catalog` (`database` too
     /// when given); answers the data ids of the in-memory tables among them.
     pub fn forget_within(&self, catalog: &str, database: Option<&str>) -> Vec<String> {
         let inside = |k: &TableKey| k.0 == catalog && database.is_none_or(|d| k.1 == d);
+        lock(&self.databases).retain(|(c, d), _| !(c == catalog && database.is_none_or(|x| x == d)));
         let mut data_ids = Vec::new();
         lock(&self.tables).retain(|k, meta| {
             if inside(k) {

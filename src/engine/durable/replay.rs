@@ -91,6 +91,17 @@ async fn restore(engine: &SessionEngine, object: &CatalogObject) -> Result<()> {
             engine.execute(&object.definition, &options).await?;
         }
     }
+    // The owner and management properties are not part of the definition.
+    let properties = super::definitions::properties_of(&object.properties);
+    let catalog = &engine.shared().catalog;
+    match object.kind {
+        ObjectKind::Database => catalog.set_database_meta(&object.key.0, &object.key.1, super::DatabaseMeta { owner: object.owner.clone(), properties }),
+        ObjectKind::Catalog => {}
+        _ => catalog.update_meta(&object.key, |meta| {
+            meta.owner = object.owner.clone();
+            meta.properties = properties;
+        }),
+    }
     if object.kind == ObjectKind::MaterializedTable && object.properties.get(SUSPENDED).is_some_and(|v| v == "true") {
         engine.execute(&format!("ALTER MATERIALIZED TABLE {} SUSPEND", quoted(&object.key)), &options).await?;
     }
