@@ -22,6 +22,7 @@ use crate::metrics::{Gauges, Metrics};
 use crate::operation::{LogFrom, Operation, OperationInfo, OperationStatus};
 use crate::result::{FetchOutcome, Orientation, PageRequest, ResultLimits, ResultSet, Rows};
 use crate::session::{Session, SessionLimits, SessionRegistry};
+use crate::store::history::HistoryWriter;
 use crate::store::MetadataStore;
 
 /// What a fetch found.
@@ -79,6 +80,8 @@ pub struct Gateway {
     auth: Arc<Authenticator>,
     /// Scripts users submitted as background applications.
     batches: BatchRegistry,
+    /// Records what ran (jobs, queries) in the metadata store, when there is one.
+    pub(crate) history: Option<HistoryWriter>,
 }
 
 /// Where the gateway keeps what must outlive it.
@@ -116,11 +119,16 @@ impl Gateway {
     /// one), the rows of in-memory tables under `memory_data`.
     pub fn new(limits: SessionLimits, defaults: BTreeMap<String, String>, result_limits: ResultLimits, roots: DataRoots, auth: Authenticator, durable: Durability) -> Arc<Self> {
         let metrics = Arc::new(Metrics::default());
-        let shared = Arc::new(EngineShared::new(Arc::new(JobRegistry::default()), roots, durable.store, durable.memory_data));
+        let history = durable.store.clone().map(HistoryWriter::start);
+        let jobs = Arc::new(JobRegistry::default());
+        if let Some(history) = &history {
+            jobs.record_history(history.clone());
+        }
+        let shared = Arc::new(EngineShared::new(jobs, roots, durable.store, durable.memory_data));
         let sessions = Arc::new(SessionRegistry::new(limits, defaults, result_limits, metrics.clone(), shared.clone()));
         let shutdown = CancellationToken::new();
         tokio::spawn(sessions.clone().run_expiry(shutdown.clone()));
-        Arc::new(Gateway { sessions, shutdown, metrics, shared, auth: Arc::new(auth), batches: BatchRegistry::default() })
+        Arc::new(Gateway { sessions, shutdown, metrics, shared, auth: Arc::new(auth), batches: BatchRegistry::default(), history })
     }
 
     /// The caller of a request carrying this `Authorization` header.
@@ -206,7 +214,7 @@ impl Gateway {
         &self.sessions
     }
 
-    fn session(&self, user: &User, handle: Uuid) -> Result<Arc<Session>> {
+    pub(crate) fn session(&self, user: &User, handle: Uuid) -> Result<Arc<Session>> {
         self.sessions.get(user, handle)
     }
 

@@ -22,7 +22,9 @@
 //!   or PostgreSQL, behind one trait.
 //! - [`gateway`]: the core as one facade, what protocol handlers call;
 //!   [`gateway_catalog`]: catalog listings and the tables a query reads;
-//!   [`gateway_properties`]: table properties the engine cannot apply.
+//!   [`gateway_properties`]: table properties the engine cannot apply,
+//!   stored with their objects; [`gateway_history`]: what ran, kept in the
+//!   store.
 //! - [`error`]: the one error type of the core.
 //! - [`metrics`]: counters and gauges in the Prometheus text format.
 //! - [`format`]: Arrow to Flink JSON and PLAIN_TEXT rows and column types;
@@ -43,6 +45,7 @@ pub mod error;
 pub mod format;
 pub mod gateway;
 pub mod gateway_catalog;
+pub mod gateway_history;
 pub mod gateway_properties;
 pub mod identity;
 pub mod job;

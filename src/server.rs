@@ -259,6 +259,7 @@ pub async fn run(listener: TcpListener, settings: Settings, shutdown: impl Futur
     if tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown()).await.is_err() {
         tracing::warn!("in-flight requests did not finish in time");
     }
+    gw.flush_history().await;
     store.close().await;
     Ok(())
 }

@@ -66,7 +66,7 @@ impl SessionEngine {
     /// Start a job running `plans`; answers its id (or waits, with dml-sync).
     async fn start_job(&self, ctx: &SessionContext, name: String, plans: Vec<LogicalPlan>) -> Result<Prepared> {
         let job_ctx = ctx.clone();
-        let job = self.shared.jobs.spawn(name, move |job| run_inserts(job_ctx, job, plans))?;
+        let job = self.shared.jobs.spawn_owned(name, self.owner.clone(), move |job| run_inserts(job_ctx, job, plans))?;
         if self.properties.get(DML_SYNC).is_some_and(|v| v.eq_ignore_ascii_case("true")) {
             job.done().cancelled().await;
             if job.status() == JobStatus::Failed {

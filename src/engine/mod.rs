@@ -152,6 +152,9 @@ impl std::fmt::Debug for SessionEngine {
     }
 }
 
+/// Most stored jobs SHOW JOBS lists besides the live ones.
+const SHOWN_JOB_HISTORY: usize = 100;
+
 /// Flink's defaults for the names of the built-in catalog and database.
 pub const DEFAULT_CATALOG: &str = "default_catalog";
 /// See [`DEFAULT_CATALOG`].
@@ -291,7 +294,7 @@ impl SessionEngine {
             S::ShowColumns { table, like } => self.describe(&table, like.as_ref()).await,
             S::ShowCreateTable(name) => self.show_create(&name, false).await,
             S::ShowCreateView(name) => self.show_create(&name, true).await,
-            S::ShowJobs => self.show_jobs(),
+            S::ShowJobs => self.show_jobs().await,
             S::StopJob { id, .. } => {
                 self.shared.jobs.stop(&id).await?;
                 Ok(ok_result())
@@ -386,15 +389,22 @@ impl SessionEngine {
         view
     }
 
-    /// SHOW JOBS: every running and recently finished job.
-    fn show_jobs(&self) -> Result<Prepared> {
-        let jobs = self.shared.jobs.list();
-        let time = |t: std::time::SystemTime| chrono::DateTime::<chrono::Utc>::from(t).format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
+    /// SHOW JOBS: every running and recently finished job, and the stored
+    /// history of the latest jobs before them (those of earlier runs of the
+    /// gateway too: a job that was running when it stopped reads FAILED).
+    async fn show_jobs(&self) -> Result<Prepared> {
+        let mut jobs: Vec<crate::store::HistoryRecord> = self.shared.jobs.list().iter().map(|j| j.history()).collect();
+        if let Some(store) = self.shared.catalog.store() {
+            let live: std::collections::BTreeSet<String> = jobs.iter().map(|j| j.id.clone()).collect();
+            jobs.extend(store.list_history(Some("job"), SHOWN_JOB_HISTORY).await?.into_iter().filter(|r| !live.contains(&r.id)));
+        }
+        jobs.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+        let time = |ms: i64| chrono::DateTime::<chrono::Utc>::from_timestamp_millis(ms).unwrap_or_default().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
         results::listing(vec![
             results::Column::Text("job id", jobs.iter().map(|j| Some(j.id.clone())).collect()),
-            results::Column::Text("job name", jobs.iter().map(|j| Some(j.name.clone())).collect()),
-            results::Column::Text("status", jobs.iter().map(|j| Some(j.status().name().to_string())).collect()),
-            results::Column::Text("start time", jobs.iter().map(|j| Some(time(j.start_time))).collect()),
+            results::Column::Text("job name", jobs.iter().map(|j| Some(j.statement.clone())).collect()),
+            results::Column::Text("status", jobs.iter().map(|j| Some(j.state.clone())).collect()),
+            results::Column::Text("start time", jobs.iter().map(|j| Some(time(j.created_at))).collect()),
         ])
     }
 }

@@ -26,7 +26,7 @@ pub fn deploy(shared: &Arc<EngineShared>, defaults: Arc<BTreeMap<String, String>
     }
     properties.insert(DML_SYNC.to_string(), "true".to_string());
     let engine = SessionEngine::new(defaults, properties, shared.clone())?.owned_by(owner);
-    let job = shared.jobs.spawn("script-application".to_string(), move |job| async move {
+    let job = shared.jobs.spawn_owned("script-application".to_string(), owner.to_string(), move |job| async move {
         let options = StatementOptions::default();
         let mut rows = 0u64;
         let total = statements.len();

@@ -20,6 +20,8 @@ use uuid::Uuid;
 
 use crate::error::{GatewayError, Result};
 use crate::operation::OperationLog;
+use crate::store::history::HistoryWriter;
+use crate::store::HistoryRecord;
 
 pub mod batch;
 
@@ -63,6 +65,8 @@ pub struct Job {
     pub id: String,
     /// What it runs, e.g. `insert-into_default_catalog.default_database.t`.
     pub name: String,
+    /// Who started it (empty for the gateway's own work).
+    pub owner: String,
     /// When it was submitted.
     pub start_time: SystemTime,
     /// Current status and, once failed, the error.
@@ -100,6 +104,24 @@ impl Job {
         *self.ended_at.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// Its history record as it stands.
+    pub fn history(&self) -> HistoryRecord {
+        let ms = |t: SystemTime| t.duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0);
+        HistoryRecord {
+            id: self.id.clone(),
+            kind: "job".into(),
+            owner: self.owner.clone(),
+            statement: self.name.clone(),
+            state: self.status().name().into(),
+            created_at: ms(self.start_time),
+            ended_at: self.ended_at().map(ms),
+            rows: self.rows_written.load(Ordering::Relaxed) as i64,
+            bytes: 0,
+            error: self.error(),
+            properties: BTreeMap::new(),
+        }
+    }
+
     /// Stop it (it ends as CANCELED unless it already ended) and wait for the end.
     pub async fn stop(&self) -> JobStatus {
         self.cancel.cancel();
@@ -131,6 +153,8 @@ pub struct JobRegistry {
     jobs: Mutex<(BTreeMap<String, Arc<Job>>, VecDeque<String>)>,
     /// Fired at shutdown: every job stops.
     shutdown: CancellationToken,
+    /// Where each job's start and end are recorded, once set.
+    history: std::sync::OnceLock<HistoryWriter>,
 }
 
 impl JobRegistry {
@@ -141,12 +165,27 @@ impl JobRegistry {
         F: FnOnce(Arc<Job>) -> Fut,
         Fut: Future<Output = Result<u64>> + Send + 'static,
     {
+        self.spawn_owned(name, String::new(), work)
+    }
+
+    /// Record every job's start and end through `writer` from now on.
+    pub fn record_history(&self, writer: HistoryWriter) {
+        let _ = self.history.set(writer);
+    }
+
+    /// [`spawn`](Self::spawn) a job started by `owner`.
+    pub fn spawn_owned<F, Fut>(self: &Arc<Self>, name: String, owner: String, work: F) -> Result<Arc<Job>>
+    where
+        F: FnOnce(Arc<Job>) -> Fut,
+        Fut: Future<Output = Result<u64>> + Send + 'static,
+    {
         if self.shutdown.is_cancelled() {
             return Err(GatewayError::ShuttingDown);
         }
         let job = Arc::new(Job {
             id: Uuid::new_v4().simple().to_string(),
             name,
+            owner,
             start_time: SystemTime::now(),
             state: Mutex::new((JobStatus::Running, None)),
             cancel: self.shutdown.child_token(),
@@ -157,6 +196,9 @@ impl JobRegistry {
         });
         if let Ok(mut jobs) = self.jobs.lock() {
             jobs.0.insert(job.id.clone(), job.clone());
+        }
+        if let Some(history) = self.history.get() {
+            history.write(job.history());
         }
         let future = work(job.clone());
         let (registry, running) = (self.clone(), job.clone());
@@ -175,6 +217,9 @@ impl JobRegistry {
                     running.finish(JobStatus::Failed, Some(e.to_string()));
                 }
                 None => running.finish(JobStatus::Canceled, None),
+            }
+            if let Some(history) = registry.history.get() {
+                history.write(running.history());
             }
             registry.forget_old(&running.id);
         });

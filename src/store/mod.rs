@@ -16,6 +16,7 @@
 //! learn of a restart from 404s, and work still running when the process
 //! ended is marked failed ([`MetadataStore::fail_unfinished`]).
 
+pub mod history;
 pub mod migrations;
 pub mod sql;
 #[cfg(test)]
@@ -149,8 +150,8 @@ pub trait MetadataStore: Send + Sync + std::fmt::Debug {
     async fn objects(&self) -> Result<Vec<CatalogObject>>;
     /// Apply a statement's changes in one transaction: all or none are durable.
     async fn apply(&self, changes: &[CatalogChange]) -> Result<()>;
-    /// Create or update a history record.
-    async fn record(&self, record: &HistoryRecord) -> Result<()>;
+    /// Create or update history records, in one transaction.
+    async fn record(&self, records: &[HistoryRecord]) -> Result<()>;
     /// One history record.
     async fn history(&self, id: &str) -> Result<Option<HistoryRecord>>;
     /// The newest `limit` history records of `kind` (all kinds when `None`).

@@ -23,6 +23,10 @@ pub struct SqlStore {
     pool: AnyPool,
     /// `sqlite` or `postgres`.
     backend: &'static str,
+    /// One write transaction at a time from this gateway: SQLite refuses a
+    /// transaction that read before another one wrote (it cannot become a
+    /// writer), so writers queue here instead of failing.
+    writes: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 /// How long a statement waits for another writer's lock (SQLite) or a
@@ -61,7 +65,7 @@ impl SqlStore {
             .await
             .map_err(|e| store_error(&format!("open {}", url.redacted()), e))?;
         migrations::migrate(&pool).await?;
-        Ok(SqlStore { pool, backend })
+        Ok(SqlStore { pool, backend, writes: Default::default() })
     }
 
     /// Close every connection (SQLite checkpoints its WAL).
@@ -127,6 +131,7 @@ impl MetadataStore for SqlStore {
     }
 
     async fn apply(&self, changes: &[CatalogChange]) -> Result<()> {
+        let _writing = self.writes.lock().await;
         if changes.is_empty() {
             return Ok(());
         }
@@ -184,28 +189,33 @@ impl MetadataStore for SqlStore {
         tx.commit().await.map_err(fail)
     }
 
-    async fn record(&self, record: &HistoryRecord) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO history (id, kind, owner, statement, state, created_at, ended_at, row_count, byte_count, error, properties) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
-             ON CONFLICT (id) DO UPDATE SET state = excluded.state, ended_at = excluded.ended_at, row_count = excluded.row_count, \
-             byte_count = excluded.byte_count, error = excluded.error, properties = excluded.properties",
-        )
-        .bind(&record.id)
-        .bind(&record.kind)
-        .bind(&record.owner)
-        .bind(&record.statement)
-        .bind(&record.state)
-        .bind(record.created_at)
-        .bind(record.ended_at)
-        .bind(record.rows)
-        .bind(record.bytes)
-        .bind(record.error.as_deref())
-        .bind(json(&record.properties))
-        .execute(&self.pool)
-        .await
-        .map_err(|e| store_error("record history", e))?;
-        Ok(())
+    async fn record(&self, records: &[HistoryRecord]) -> Result<()> {
+        let _writing = self.writes.lock().await;
+        let fail = |e: sqlx::Error| store_error("record history", e);
+        let mut tx = self.pool.begin().await.map_err(fail)?;
+        for record in records {
+            sqlx::query(
+                "INSERT INTO history (id, kind, owner, statement, state, created_at, ended_at, row_count, byte_count, error, properties) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+                 ON CONFLICT (id) DO UPDATE SET state = excluded.state, ended_at = excluded.ended_at, row_count = excluded.row_count, \
+                 byte_count = excluded.byte_count, error = excluded.error, properties = excluded.properties",
+            )
+            .bind(&record.id)
+            .bind(&record.kind)
+            .bind(&record.owner)
+            .bind(&record.statement)
+            .bind(&record.state)
+            .bind(record.created_at)
+            .bind(record.ended_at)
+            .bind(record.rows)
+            .bind(record.bytes)
+            .bind(record.error.as_deref())
+            .bind(json(&record.properties))
+            .execute(&mut *tx)
+            .await
+            .map_err(fail)?;
+        }
+        tx.commit().await.map_err(fail)
     }
 
     async fn history(&self, id: &str) -> Result<Option<HistoryRecord>> {
@@ -235,6 +245,7 @@ impl MetadataStore for SqlStore {
     }
 
     async fn fail_unfinished(&self, reason: &str) -> Result<u64> {
+        let _writing = self.writes.lock().await;
         // The states are constants of this crate, never input.
         let states: Vec<String> = UNFINISHED_STATES.iter().map(|s| format!("'{s}'")).collect();
         let done = sqlx::query(sqlx::AssertSqlSafe(format!(

@@ -158,11 +158,10 @@ async fn history_is_upserted_listed_newest_first_and_unfinished_work_fails_on_re
     for url in locations().await {
         let _cleanup = Cleanup(url.clone());
         let store = SqlStore::open(&url).await.unwrap();
-        store.record(&record("j1", "job", "RUNNING", 10)).await.unwrap();
-        store.record(&record("j2", "job", "RUNNING", 20)).await.unwrap();
-        store.record(&record("b1", "livy-batch", "STARTING", 30)).await.unwrap();
+        store.record(&[record("j1", "job", "RUNNING", 10), record("j2", "job", "RUNNING", 20)]).await.unwrap();
+        store.record(&[record("b1", "livy-batch", "STARTING", 30)]).await.unwrap();
         let finished = HistoryRecord { state: "FINISHED".into(), ended_at: Some(25), rows: 42, bytes: 4200, ..record("j2", "job", "", 20) };
-        store.record(&finished).await.unwrap();
+        store.record(std::slice::from_ref(&finished)).await.unwrap();
         assert_eq!(store.history("j2").await.unwrap().unwrap(), finished);
         assert_eq!(store.history("nope").await.unwrap(), None);
         let jobs: Vec<String> = store.list_history(Some("job"), 10).await.unwrap().into_iter().map(|r| r.id).collect();

@@ -111,7 +111,11 @@ async fn submit(ctx: &Context, caller: &Caller, body: QueryRequest, sync: bool) 
         progress: Default::default(),
     };
     match ctx.registry.insert(&ctx.gw, query) {
-        Ok(query) => Ok(query),
+        Ok(query) => {
+            // Its statistics outlive the query (and the gateway) in the history.
+            ctx.gw.record_operation(&caller.user, session, operation, &query.id, "query").map_err(reject)?;
+            Ok(query)
+        }
         Err(e) => {
             let _ = ctx.gw.close_operation(&caller.user, session, operation);
             Err(refuse(StatusCode::CONFLICT, "QUERY_ID_TAKEN", e.to_string()))
@@ -341,10 +345,49 @@ pub async fn dialects(_ctx: Arc<Context>, _caller: Caller) -> Reply {
     Ok(json_ok(&DialectListResponse::new(DIALECTS.iter().map(|(name, description)| Dialect { name: name.to_string(), description: description.to_string() }).collect())))
 }
 
-/// `GET /statistics/queries/{id}`.
+/// The ByteHouse state of a query's stored history state.
+fn stored_state(state: &str) -> &'static str {
+    match state {
+        "FINISHED" => "FINISHED",
+        "CANCELED" | "CLOSED" => "CANCELLED",
+        s if crate::store::UNFINISHED_STATES.contains(&s) => "RUNNING",
+        _ => "FAILED",
+    }
+}
+
+/// The statistics of a query known only from the history (its result is
+/// gone, or the gateway restarted since).
+async fn stored_statistic(ctx: &Context, caller: &Caller, id: &str, missing: Rejection) -> Reply {
+    let Some(record) = ctx.gw.history(&caller.user, id).await.map_err(reject)?.filter(|r| r.kind == "query") else {
+        return Err(missing);
+    };
+    let time = |ms: i64| rfc3339(SystemTime::UNIX_EPOCH + std::time::Duration::from_millis(ms.max(0) as u64));
+    Ok(json_ok(&QueryStatisticResponse::new(QueryStatistic {
+        query_id: record.id.clone(),
+        state: stored_state(&record.state).to_string(),
+        rows_produced: record.rows.max(0) as u64,
+        rows_returned: 0,
+        bytes_returned: 0,
+        buffered_rows: 0,
+        buffered_bytes: 0,
+        submitted_at: time(record.created_at),
+        started_at: Some(time(record.created_at)),
+        ended_at: record.ended_at.map(time),
+        elapsed_ms: record.ended_at.map(|end| (end - record.created_at).max(0) as u64).unwrap_or(0),
+    })))
+}
+
+/// `GET /statistics/queries/{id}`: live figures while the query is kept,
+/// else what the history recorded.
 pub async fn statistic(id: String, ctx: Arc<Context>, caller: Caller) -> Reply {
-    let query = lookup(&ctx, &caller, &id)?;
-    let info = info_of(&ctx, &query)?;
+    let query = match lookup(&ctx, &caller, &id) {
+        Ok(query) => query,
+        Err(missing) => return stored_statistic(&ctx, &caller, &id, missing).await,
+    };
+    let info = match info_of(&ctx, &query) {
+        Ok(info) => info,
+        Err(missing) => return stored_statistic(&ctx, &caller, &id, missing).await,
+    };
     let progress = query.progress();
     Ok(json_ok(&QueryStatisticResponse::new(QueryStatistic {
         query_id: query.id.clone(),
