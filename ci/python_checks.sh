@@ -125,12 +125,12 @@ flow_flink() {
 
 fuzz() {
   # --max-examples bounds the cases per operation; `timeout` is the hard time box
-  # (about 4 min are needed: most of it is schemathesis generating cases, not the gateway).
+  # (about 5–8 min are needed: most of it is schemathesis generating cases, not the gateway).
   # fuzz_hooks.py swaps in live session/operation handles (see there).
   # --workers 1: with worker threads, Python 3.11's ast.parse (which hypothesis calls to
   # describe strategies) races and raises a spurious "SystemError: AST constructor
   # recursion depth mismatch" (CPython gh-106905), failing the run without a finding.
-  (cd "$work" && SCHEMATHESIS_HOOKS="$here/fuzz_hooks.py" SG_BASE_URL="$base" timeout 600 \
+  (cd "$work" && SCHEMATHESIS_HOOKS="$here/fuzz_hooks.py" SG_BASE_URL="$base" timeout 900 \
     "$venv/bin/schemathesis" --config-file "$here/schemathesis.toml" run "$root/openapi/sluicegate.json" \
       --url "$base" \
       --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
