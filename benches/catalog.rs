@@ -19,16 +19,13 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use serde_json::{Value, json};
+use serde_json::{json, Value};
 use sluicegate::config::Settings;
 use sluicegate::store::{CatalogChange, CatalogObject, MetadataStore, ObjectKind, SqlStore};
 use support::percentile;
 
 fn env(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
 /// (a) CREATE TABLE round trips, one after another.
@@ -38,17 +35,8 @@ async fn ddl_round_trips(count: usize) -> Value {
     let mut latencies = Vec::with_capacity(count);
     for n in 0..count {
         let started = Instant::now();
-        let op = gw
-            .submit(
-                &s,
-                &format!("CREATE TABLE bench_{n} (id INT, name STRING, ts TIMESTAMP(3))"),
-            )
-            .await;
-        assert_eq!(
-            gw.drain(&s, &op, "").await,
-            Ok(1),
-            "CREATE TABLE answers OK"
-        );
+        let op = gw.submit(&s, &format!("CREATE TABLE bench_{n} (id INT, name STRING, ts TIMESTAMP(3))")).await;
+        assert_eq!(gw.drain(&s, &op, "").await, Ok(1), "CREATE TABLE answers OK");
         latencies.push(started.elapsed().as_secs_f64() * 1000.0);
     }
     latencies.sort_by(f64::total_cmp);
@@ -57,13 +45,8 @@ async fn ddl_round_trips(count: usize) -> Value {
 
 /// (b) Recreate `count` stored tables, as a restart does.
 async fn startup(count: usize) -> Value {
-    let state =
-        std::env::temp_dir().join(format!("sluicegate-bench-startup-{}", std::process::id()));
-    let settings = Settings::from_properties(&BTreeMap::from([(
-        "sluicegate.state-dir".to_string(),
-        state.display().to_string(),
-    )]))
-    .unwrap();
+    let state = std::env::temp_dir().join(format!("sluicegate-bench-startup-{}", std::process::id()));
+    let settings = Settings::from_properties(&BTreeMap::from([("sluicegate.state-dir".to_string(), state.display().to_string())])).unwrap();
     let store = Arc::new(SqlStore::open(&settings.metadata_url).await.unwrap());
     let objects: Vec<CatalogChange> = (0..count)
         .map(|n| {
@@ -141,9 +124,6 @@ fn main() {
     runtime.block_on(async {
         println!("{}", ddl_round_trips(env("DDL", 500)).await);
         println!("{}", startup(env("TABLES", 10_000)).await);
-        println!(
-            "{}",
-            sync_queries(env("CLIENTS", 64), env("SECONDS", 10) as u64).await
-        );
+        println!("{}", sync_queries(env("CLIENTS", 64), env("SECONDS", 10) as u64).await);
     });
 }

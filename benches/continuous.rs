@@ -16,14 +16,11 @@ mod support;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use support::{Gateway, PageHead, PeakRss, mib, rss_bytes};
+use support::{mib, rss_bytes, Gateway, PageHead, PeakRss};
 
 async fn phase(gw: &Gateway, name: &str, sql: &str, seconds: u64) {
     let s = gw.open().await;
-    let rate: u64 = std::env::var("CONT_RATE")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(100_000);
+    let rate: u64 = std::env::var("CONT_RATE").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
     gw.submit(
         &s,
         &format!(
@@ -51,12 +48,7 @@ async fn phase(gw: &Gateway, name: &str, sql: &str, seconds: u64) {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let end = rss_bytes();
-    let status: serde_json::Value = serde_json::from_slice(
-        &gw.get(&format!("/v4/sessions/{s}/operations/{op}/status"))
-            .await
-            .1,
-    )
-    .unwrap();
+    let status: serde_json::Value = serde_json::from_slice(&gw.get(&format!("/v4/sessions/{s}/operations/{op}/status")).await.1).unwrap();
     gw.delete(&format!("/v4/sessions/{s}")).await;
     let peak = sampler.finish();
     println!(
@@ -71,26 +63,11 @@ async fn phase(gw: &Gateway, name: &str, sql: &str, seconds: u64) {
 }
 
 fn main() {
-    let seconds: u64 = std::env::var("CONT_SECONDS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(60);
+    let seconds: u64 = std::env::var("CONT_SECONDS").ok().and_then(|v| v.parse().ok()).unwrap_or(60);
     let runtime = support::runtime();
     runtime.block_on(async {
         let gw = support::start(&[]).await;
-        phase(
-            &gw,
-            "select",
-            "SELECT id, k, UPPER(name) AS name FROM gen WHERE k >= 0",
-            seconds,
-        )
-        .await;
-        phase(
-            &gw,
-            "group_by",
-            "SELECT k, COUNT(*) AS n, SUM(id) AS total, MAX(name) AS top FROM gen GROUP BY k",
-            seconds,
-        )
-        .await;
+        phase(&gw, "select", "SELECT id, k, UPPER(name) AS name FROM gen WHERE k >= 0", seconds).await;
+        phase(&gw, "group_by", "SELECT k, COUNT(*) AS n, SUM(id) AS total, MAX(name) AS top FROM gen GROUP BY k", seconds).await;
     });
 }

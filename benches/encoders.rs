@@ -11,9 +11,7 @@ use datafusion::arrow::array::{
     TimestampMillisecondArray,
 };
 use datafusion::arrow::record_batch::RecordBatch;
-use sluicegate::format::{
-    FormatOptions, HiveRowMode, write_hive_rows, write_json_rows, write_plain_text_rows,
-};
+use sluicegate::format::{FormatOptions, HiveRowMode, write_hive_rows, write_json_rows, write_plain_text_rows};
 
 /// Rows per benchmark batch (DataFusion's default batch size).
 const ROWS: usize = 8192;
@@ -69,8 +67,7 @@ fn encoders(c: &mut Criterion) {
     group.bench_function("kyuubi_rowset_8192x6", |b| {
         b.iter(|| {
             out.clear();
-            write_hive_rows(black_box(&batch), HiveRowMode::RowBased, &opts, &mut out)
-                .expect("encodes");
+            write_hive_rows(black_box(&batch), HiveRowMode::RowBased, &opts, &mut out).expect("encodes");
             black_box(out.len())
         })
     });

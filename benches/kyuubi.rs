@@ -17,10 +17,10 @@ mod support;
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
-use serde::Deserialize;
 use serde::de::IgnoredAny;
-use serde_json::{Value, json};
-use support::{Gateway, PageHead, PeakRss, percentile, rss_bytes};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use support::{percentile, rss_bytes, Gateway, PageHead, PeakRss};
 
 /// The six columns of the Flink paging figure in `load`.
 const SIX_COLUMNS: &str = "SELECT value AS big, CAST(value % 100000 AS INT) AS small, CAST(value AS DOUBLE) * 0.5 AS dbl, \
@@ -38,13 +38,7 @@ struct RowSetHead {
 }
 
 /// A Kyuubi call with an optional `Authorization` header; status and parsed body.
-async fn call(
-    gw: &Gateway,
-    method: reqwest::Method,
-    path: &str,
-    body: Option<Value>,
-    auth: Option<&str>,
-) -> (u16, Value) {
+async fn call(gw: &Gateway, method: reqwest::Method, path: &str, body: Option<Value>, auth: Option<&str>) -> (u16, Value) {
     let mut request = gw.http.request(method, format!("{}/api/v1{path}", gw.base));
     if let Some(auth) = auth {
         request = request.header("Authorization", auth);
@@ -53,36 +47,19 @@ async fn call(
         request = request.json(&body);
     }
     let response = request.send().await.unwrap();
-    (
-        response.status().as_u16(),
-        response.json().await.unwrap_or(Value::Null),
-    )
+    (response.status().as_u16(), response.json().await.unwrap_or(Value::Null))
 }
 
 /// Open a Kyuubi session.
 async fn open(gw: &Gateway, auth: Option<&str>) -> String {
-    let (status, body) = call(
-        gw,
-        reqwest::Method::POST,
-        "/sessions",
-        Some(json!({})),
-        auth,
-    )
-    .await;
+    let (status, body) = call(gw, reqwest::Method::POST, "/sessions", Some(json!({})), auth).await;
     assert_eq!(status, 200, "{body}");
     body["identifier"].as_str().unwrap().to_string()
 }
 
 /// Run `sql` in Kyuubi session `s`; the operation handle.
 async fn statement(gw: &Gateway, s: &str, sql: &str) -> String {
-    let (status, body) = call(
-        gw,
-        reqwest::Method::POST,
-        &format!("/sessions/{s}/operations/statement"),
-        Some(json!({ "statement": sql })),
-        None,
-    )
-    .await;
+    let (status, body) = call(gw, reqwest::Method::POST, &format!("/sessions/{s}/operations/statement"), Some(json!({ "statement": sql })), None).await;
     assert_eq!(status, 200, "{body}");
     body["identifier"].as_str().unwrap().to_string()
 }
@@ -91,11 +68,7 @@ async fn statement(gw: &Gateway, s: &str, sql: &str) -> String {
 async fn drain_rowset(gw: &Gateway, op: &str) -> (u64, u64, u64) {
     let (mut rows, mut bytes, mut pages) = (0u64, 0u64, 0u64);
     loop {
-        let (status, body) = gw
-            .get(&format!(
-                "/api/v1/operations/{op}/rowset?maxrows=5000&fetchorientation=FETCH_NEXT"
-            ))
-            .await;
+        let (status, body) = gw.get(&format!("/api/v1/operations/{op}/rowset?maxrows=5000&fetchorientation=FETCH_NEXT")).await;
         assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
         let page: RowSetHead = serde_json::from_slice(&body).unwrap();
         assert_eq!(page.rows.len(), page.row_count);
@@ -126,15 +99,7 @@ async fn drain_flink(gw: &Gateway, s: &str, op: &str) -> (u64, u64, u64) {
 }
 
 /// One paging figure.
-fn figure(
-    name: &str,
-    rows: u64,
-    bytes: u64,
-    pages: u64,
-    seconds: f64,
-    start_rss: u64,
-    peak: u64,
-) -> Value {
+fn figure(name: &str, rows: u64, bytes: u64, pages: u64, seconds: f64, start_rss: u64, peak: u64) -> Value {
     json!({
         "bench": name,
         "rows": rows,
@@ -160,24 +125,9 @@ async fn paging(gw: &Gateway, rows: u64) -> Vec<Value> {
     let started = Instant::now();
     let op = statement(gw, &s, &sql).await;
     let (seen, bytes, pages) = drain_rowset(gw, &op).await;
-    let kyuubi = figure(
-        "a_kyuubi_rowset",
-        seen,
-        bytes,
-        pages,
-        started.elapsed().as_secs_f64(),
-        start_rss,
-        sampler.finish(),
-    );
+    let kyuubi = figure("a_kyuubi_rowset", seen, bytes, pages, started.elapsed().as_secs_f64(), start_rss, sampler.finish());
     assert_eq!(seen, rows, "every row arrived");
-    call(
-        gw,
-        reqwest::Method::DELETE,
-        &format!("/sessions/{s}"),
-        None,
-        None,
-    )
-    .await;
+    call(gw, reqwest::Method::DELETE, &format!("/sessions/{s}"), None, None).await;
 
     let s = gw.open().await;
     let start_rss = rss_bytes();
@@ -185,15 +135,7 @@ async fn paging(gw: &Gateway, rows: u64) -> Vec<Value> {
     let started = Instant::now();
     let op = gw.submit(&s, &sql).await;
     let (seen, bytes, pages) = drain_flink(gw, &s, &op).await;
-    let flink = figure(
-        "a_flink_json_same_result",
-        seen,
-        bytes,
-        pages,
-        started.elapsed().as_secs_f64(),
-        start_rss,
-        sampler.finish(),
-    );
+    let flink = figure("a_flink_json_same_result", seen, bytes, pages, started.elapsed().as_secs_f64(), start_rss, sampler.finish());
     assert_eq!(seen, rows, "every row arrived");
     gw.delete(&format!("/v4/sessions/{s}")).await;
     vec![kyuubi, flink]
@@ -206,14 +148,7 @@ async fn logins(gw: &Gateway, auth: &str, n: usize, name: &str) -> Value {
         let t0 = Instant::now();
         let s = open(gw, Some(auth)).await;
         let t1 = Instant::now();
-        let (status, _) = call(
-            gw,
-            reqwest::Method::DELETE,
-            &format!("/sessions/{s}"),
-            None,
-            Some(auth),
-        )
-        .await;
+        let (status, _) = call(gw, reqwest::Method::DELETE, &format!("/sessions/{s}"), None, Some(auth)).await;
         assert_eq!(status, 200);
         let t2 = Instant::now();
         requests.push((t1 - t0).as_secs_f64() * 1e3);
@@ -241,15 +176,9 @@ fn users_file() -> std::path::PathBuf {
 }
 
 fn main() {
-    let which: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with('-'))
-        .collect();
+    let which: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
     let wants = |name: &str| which.is_empty() || which.iter().any(|w| w == name);
-    let rows: u64 = std::env::var("ROWS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1_000_000);
+    let rows: u64 = std::env::var("ROWS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
     let runtime = support::runtime();
     runtime.block_on(async {
         if wants("a") {
@@ -261,29 +190,11 @@ fn main() {
         if wants("b") {
             let users = users_file();
             let users = users.to_str().unwrap();
-            let auth = format!(
-                "Basic {}",
-                base64::engine::general_purpose::STANDARD.encode("alice:alice-secret")
-            );
-            let cached = support::start(&[
-                ("sluicegate.auth.mode", "basic"),
-                ("sluicegate.auth.users-file", users),
-            ])
-            .await;
-            println!(
-                "{}",
-                logins(&cached, &auth, 2000, "b_basic_login_cached").await
-            );
-            let uncached = support::start(&[
-                ("sluicegate.auth.mode", "basic"),
-                ("sluicegate.auth.users-file", users),
-                ("sluicegate.auth.cache-ttl", "0"),
-            ])
-            .await;
-            println!(
-                "{}",
-                logins(&uncached, &auth, 20, "b_basic_login_uncached").await
-            );
+            let auth = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode("alice:alice-secret"));
+            let cached = support::start(&[("sluicegate.auth.mode", "basic"), ("sluicegate.auth.users-file", users)]).await;
+            println!("{}", logins(&cached, &auth, 2000, "b_basic_login_cached").await);
+            let uncached = support::start(&[("sluicegate.auth.mode", "basic"), ("sluicegate.auth.users-file", users), ("sluicegate.auth.cache-ttl", "0")]).await;
+            println!("{}", logins(&uncached, &auth, 20, "b_basic_login_uncached").await);
         }
     });
 }

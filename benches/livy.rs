@@ -13,35 +13,21 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use serde_json::{Value, json};
-use support::{Gateway, percentile};
+use serde_json::{json, Value};
+use support::{percentile, Gateway};
 
 /// The statement of both loops: small, so the figure is the protocol's cost.
 const QUERY: &str = "SELECT value, CAST(value AS VARCHAR) AS s FROM generate_series(1, 100)";
 
 /// POST a JSON body to a Livy path; status and parsed answer.
 async fn livy_post(gw: &Gateway, path: &str, body: Value) -> (u16, Value) {
-    let response = gw
-        .http
-        .post(format!("{}/livy{path}", gw.base))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    (
-        response.status().as_u16(),
-        response.json().await.unwrap_or(Value::Null),
-    )
+    let response = gw.http.post(format!("{}/livy{path}", gw.base)).json(&body).send().await.unwrap();
+    (response.status().as_u16(), response.json().await.unwrap_or(Value::Null))
 }
 
 /// GET a Livy path; parsed answer.
 async fn livy_get(gw: &Gateway, path: &str) -> Value {
-    let response = gw
-        .http
-        .get(format!("{}/livy{path}", gw.base))
-        .send()
-        .await
-        .unwrap();
+    let response = gw.http.get(format!("{}/livy{path}", gw.base)).send().await.unwrap();
     assert_eq!(response.status().as_u16(), 200);
     response.json().await.unwrap()
 }
@@ -62,31 +48,17 @@ async fn livy_session(gw: &Gateway) -> u64 {
 
 /// One Livy statement to its output; the rows it answered.
 async fn livy_statement(gw: &Gateway, session: u64) -> usize {
-    let (status, body) = livy_post(
-        gw,
-        &format!("/sessions/{session}/statements"),
-        json!({ "code": QUERY }),
-    )
-    .await;
+    let (status, body) = livy_post(gw, &format!("/sessions/{session}/statements"), json!({ "code": QUERY })).await;
     assert_eq!(status, 201, "{body}");
     let statement = body["id"].as_u64().unwrap();
     let mut answer = body;
     while answer["state"] != "available" || answer["output"].is_null() {
-        assert!(
-            matches!(
-                answer["state"].as_str(),
-                Some("waiting" | "running" | "available")
-            ),
-            "{answer}"
-        );
+        assert!(matches!(answer["state"].as_str(), Some("waiting" | "running" | "available")), "{answer}");
         tokio::time::sleep(Duration::from_micros(200)).await;
         answer = livy_get(gw, &format!("/sessions/{session}/statements/{statement}")).await;
     }
     assert_eq!(answer["output"]["status"], "ok", "{answer}");
-    answer["output"]["data"]["application/json"]["data"]
-        .as_array()
-        .unwrap()
-        .len()
+    answer["output"]["data"]["application/json"]["data"].as_array().unwrap().len()
 }
 
 /// Latency figures of one loop.
@@ -102,10 +74,7 @@ fn figure(name: &str, mut latencies: Vec<f64>, seconds: f64) -> Value {
 }
 
 fn main() {
-    let statements: usize = std::env::var("STATEMENTS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(100);
+    let statements: usize = std::env::var("STATEMENTS").ok().and_then(|v| v.parse().ok()).unwrap_or(100);
     let runtime = support::runtime();
     runtime.block_on(async {
         let gw = support::start(&[]).await;
@@ -118,14 +87,7 @@ fn main() {
             assert_eq!(livy_statement(&gw, session).await, 100);
             latencies.push(t0.elapsed().as_secs_f64() * 1e3);
         }
-        println!(
-            "{}",
-            figure(
-                "a_livy_select_loop",
-                latencies,
-                started.elapsed().as_secs_f64()
-            )
-        );
+        println!("{}", figure("a_livy_select_loop", latencies, started.elapsed().as_secs_f64()));
 
         let s = gw.open().await;
         let warm = gw.submit(&s, QUERY).await;
@@ -137,13 +99,6 @@ fn main() {
             assert_eq!(gw.drain(&s, &op, "").await, Ok(100));
             latencies.push(t0.elapsed().as_secs_f64() * 1e3);
         }
-        println!(
-            "{}",
-            figure(
-                "b_flink_v4_select_loop",
-                latencies,
-                started.elapsed().as_secs_f64()
-            )
-        );
+        println!("{}", figure("b_flink_v4_select_loop", latencies, started.elapsed().as_secs_f64()));
     });
 }

@@ -13,9 +13,9 @@ mod support;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use serde_json::{Value, json};
+use serde_json::{json, Value};
 use sluicegate::config::Settings;
-use support::{Gateway, PageHead, PeakRss, percentile, rss_bytes};
+use support::{percentile, rss_bytes, Gateway, PageHead, PeakRss};
 
 const SIX_COLUMNS: &str = "SELECT value AS big, CAST(value % 100000 AS INT) AS small, CAST(value AS DOUBLE) * 0.5 AS dbl, \
      lpad(CAST(value AS VARCHAR), 16, 'x') AS str, value % 2 = 0 AS flag, to_timestamp_millis(value) AS ts \
@@ -30,9 +30,7 @@ async fn paging(gw: &Gateway, rows: u64) -> Value {
     let warm = gw.submit(&s, &SIX_COLUMNS.replace("{ROWS}", "10")).await;
     gw.drain(&s, &warm, "").await.unwrap();
     let started = Instant::now();
-    let op = gw
-        .submit(&s, &SIX_COLUMNS.replace("{ROWS}", &rows.to_string()))
-        .await;
+    let op = gw.submit(&s, &SIX_COLUMNS.replace("{ROWS}", &rows.to_string())).await;
     let mut uri = format!("/v4/sessions/{s}/operations/{op}/result/0?rowFormat=JSON");
     let (mut seen, mut bytes, mut first_row, mut pages) = (0u64, 0u64, None, 0u64);
     loop {
@@ -75,8 +73,7 @@ async fn sessions(gw: &Gateway, n: usize) -> Value {
         let t0 = Instant::now();
         let s = gw.open().await;
         let t1 = Instant::now();
-        gw.post(&format!("/v4/sessions/{s}/heartbeat"), json!({}))
-            .await;
+        gw.post(&format!("/v4/sessions/{s}/heartbeat"), json!({})).await;
         let t2 = Instant::now();
         gw.delete(&format!("/v4/sessions/{s}")).await;
         let t3 = Instant::now();
@@ -139,19 +136,10 @@ async fn select_one(gw: Arc<Gateway>, clients: usize, seconds: u64) -> Value {
 }
 
 fn main() {
-    let which: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with('-'))
-        .collect();
+    let which: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
     let wants = |name: &str| which.is_empty() || which.iter().any(|w| w == name);
-    let rows: u64 = std::env::var("ROWS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(10_000_000);
-    let seconds: u64 = std::env::var("SECONDS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(10);
+    let rows: u64 = std::env::var("ROWS").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000_000);
+    let seconds: u64 = std::env::var("SECONDS").ok().and_then(|v| v.parse().ok()).unwrap_or(10);
     let runtime = support::runtime();
     runtime.block_on(async {
         let gw = Arc::new(support::start(&[]).await);

@@ -12,8 +12,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use serde_json::{Value, json};
-use support::{Gateway, PeakRss, mib, rss_anon_bytes, rss_bytes};
+use serde_json::{json, Value};
+use support::{mib, rss_anon_bytes, rss_bytes, Gateway, PeakRss};
 
 /// Counts of what the clients did and what went wrong.
 #[derive(Default)]
@@ -40,12 +40,7 @@ fn check(tally: &Tally, ok: bool, what: &str) {
 fn kinds() -> Vec<usize> {
     std::env::var("SOAK_KINDS")
         .ok()
-        .map(|v| {
-            v.split(',')
-                .filter_map(|k| k.trim().parse().ok())
-                .filter(|k| *k < 5)
-                .collect::<Vec<_>>()
-        })
+        .map(|v| v.split(',').filter_map(|k| k.trim().parse().ok()).filter(|k| *k < 5).collect::<Vec<_>>())
         .filter(|k| !k.is_empty())
         .unwrap_or_else(|| (0..5).collect())
 }
@@ -62,24 +57,14 @@ async fn client(gw: Arc<Gateway>, id: usize, deadline: Instant, tally: Arc<Tally
                     let rows = 1000 + (id * 37 + round) % 9000;
                     let op = gw.submit(&s, &format!("SELECT value, CAST(value AS VARCHAR) AS s FROM generate_series(1, {rows})")).await;
                     let got = gw.drain(&s, &op, "&maxRows=2000").await;
-                    check(
-                        &tally,
-                        got == Ok(rows as u64),
-                        &format!("query rows {got:?} != {rows}"),
-                    );
+                    check(&tally, got == Ok(rows as u64), &format!("query rows {got:?} != {rows}"));
                     tally.rows.fetch_add(rows as u64, Ordering::Relaxed);
                     tally.queries.fetch_add(1, Ordering::Relaxed);
-                    gw.delete(&format!("/v4/sessions/{s}/operations/{op}/close"))
-                        .await;
+                    gw.delete(&format!("/v4/sessions/{s}/operations/{op}/close")).await;
                 }
                 1 => {
                     let t = format!("t{step}");
-                    for sql in [
-                        format!(
-                            "CREATE TABLE {t} AS SELECT value AS v FROM generate_series(1, 100)"
-                        ),
-                        format!("CREATE VIEW {t}v AS SELECT sum(v) AS total FROM {t}"),
-                    ] {
+                    for sql in [format!("CREATE TABLE {t} AS SELECT value AS v FROM generate_series(1, 100)"), format!("CREATE VIEW {t}v AS SELECT sum(v) AS total FROM {t}")] {
                         let op = gw.submit(&s, &sql).await;
                         check(&tally, gw.drain(&s, &op, "").await.is_ok(), &sql);
                     }
@@ -93,59 +78,32 @@ async fn client(gw: Arc<Gateway>, id: usize, deadline: Instant, tally: Arc<Tally
                 }
                 2 => {
                     let op = gw.submit(&s, "SELECT * FROM no_such_table").await;
-                    check(
-                        &tally,
-                        gw.drain(&s, &op, "").await == Err(400),
-                        "failing statement answers 400",
-                    );
+                    check(&tally, gw.drain(&s, &op, "").await == Err(400), "failing statement answers 400");
                     tally.failures.fetch_add(1, Ordering::Relaxed);
                 }
                 3 => {
-                    let op = gw
-                        .submit(&s, "SELECT * FROM generate_series(1, 100000000000)")
-                        .await;
+                    let op = gw.submit(&s, "SELECT * FROM generate_series(1, 100000000000)").await;
                     tokio::time::sleep(Duration::from_millis(20)).await;
-                    let (status, body) = gw
-                        .post(
-                            &format!("/v4/sessions/{s}/operations/{op}/cancel"),
-                            json!({}),
-                        )
-                        .await;
-                    check(
-                        &tally,
-                        status == 200 && body == json!({ "status": "CANCELED" }),
-                        &format!("cancel: {status} {body}"),
-                    );
+                    let (status, body) = gw.post(&format!("/v4/sessions/{s}/operations/{op}/cancel"), json!({})).await;
+                    check(&tally, status == 200 && body == json!({ "status": "CANCELED" }), &format!("cancel: {status} {body}"));
                     tally.cancels.fetch_add(1, Ordering::Relaxed);
                 }
                 _ => {
-                    let op = gw
-                        .submit(&s, &format!("SET 'soak.k{step}' = '{round}'"))
-                        .await;
+                    let op = gw.submit(&s, &format!("SET 'soak.k{step}' = '{round}'")).await;
                     check(&tally, gw.drain(&s, &op, "").await.is_ok(), "SET");
                     tally.sets.fetch_add(1, Ordering::Relaxed);
                 }
             }
         }
         let (status, body) = gw.delete(&format!("/v4/sessions/{s}")).await;
-        check(
-            &tally,
-            status == 200 && body == json!({ "status": "CLOSED" }),
-            "close session",
-        );
+        check(&tally, status == 200 && body == json!({ "status": "CLOSED" }), "close session");
         round += 1;
     }
 }
 
 fn main() {
-    let seconds: u64 = std::env::var("SOAK_SECONDS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(600);
-    let clients: usize = std::env::var("SOAK_CLIENTS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(64);
+    let seconds: u64 = std::env::var("SOAK_SECONDS").ok().and_then(|v| v.parse().ok()).unwrap_or(600);
+    let clients: usize = std::env::var("SOAK_CLIENTS").ok().and_then(|v| v.parse().ok()).unwrap_or(64);
     let runtime = support::runtime();
     runtime.block_on(async {
         let gw = Arc::new(support::start(&[]).await);

@@ -6,9 +6,9 @@
 
 mod common;
 
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::binary::{open_session, spawn_binary, statement};
 use common::{TestServer, start_server};
 use serde_json::{Value, json};
 
@@ -411,81 +411,6 @@ async fn query_statistics_outlive_the_gateway() {
     assert_eq!(unknown.status, 404, "{}", unknown.text);
 }
 
-/// The gateway binary on a free port over `state`, and its address.
-fn spawn_binary(state: &std::path::Path, data: &std::path::Path) -> (Child, String) {
-    let log = state.with_extension("log");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sluicegate"))
-        .args(["--port", "0", "--log", "info", "--state-dir"])
-        .arg(state)
-        .arg("--data-root")
-        .arg(data)
-        .stdout(std::fs::File::create(&log).expect("log file"))
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start the gateway binary");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let text = std::fs::read_to_string(&log).unwrap_or_default();
-        if let Some(at) = text.find("addr=127.0.0.1:") {
-            let port: String = text[at + 15..]
-                .chars()
-                .take_while(char::is_ascii_digit)
-                .collect();
-            return (child, format!("http://127.0.0.1:{port}"));
-        }
-        if let Ok(Some(status)) = child.try_wait() {
-            panic!("the gateway exited with {status}: {text}");
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the gateway did not start: {text}"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-/// Run one statement over HTTP against `base` in `session`, expecting success.
-async fn statement(http: &reqwest::Client, base: &str, session: &str, sql: &str) -> Value {
-    let a: Value = http
-        .post(format!("{base}/v1/sessions/{session}/statements"))
-        .json(&json!({ "statement": sql }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let op = a["operationHandle"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{sql}: {a}"))
-        .to_string();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let mut uri = format!("{base}/v1/sessions/{session}/operations/{op}/result/0?rowFormat=JSON");
-    let mut rows = Vec::new();
-    loop {
-        let page = http.get(&uri).send().await.unwrap();
-        assert!(
-            page.status().is_success(),
-            "{sql}: {}",
-            page.text().await.unwrap()
-        );
-        let page: Value = page.json().await.unwrap();
-        rows.extend(
-            page["results"]["data"]
-                .as_array()
-                .cloned()
-                .unwrap_or_default()
-                .into_iter()
-                .map(|r| r["fields"].clone()),
-        );
-        match page["nextResultUri"].as_str() {
-            Some(next) => uri = format!("{base}{next}"),
-            None => return Value::Array(rows),
-        }
-        assert!(Instant::now() < deadline, "{sql} did not finish");
-    }
-}
-
 #[tokio::test]
 async fn acknowledged_ddl_survives_kill_9() {
     let root = std::env::temp_dir().join(format!("sluicegate-kill9-{}", std::process::id()));
@@ -493,16 +418,7 @@ async fn acknowledged_ddl_survives_kill_9() {
     std::fs::create_dir_all(&data).unwrap();
     let http = reqwest::Client::new();
     let (mut child, base) = spawn_binary(&state, &data);
-    let session: Value = http
-        .post(format!("{base}/v1/sessions"))
-        .json(&json!({}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let session = session["sessionHandle"].as_str().unwrap().to_string();
+    let session = open_session(&http, &base).await;
     for sql in [
         "SET 'table.dml-sync' = 'true'",
         "CREATE DATABASE crash",
@@ -527,16 +443,7 @@ async fn acknowledged_ddl_survives_kill_9() {
     child.kill().expect("SIGKILL");
     child.wait().unwrap();
     let (mut child, base) = spawn_binary(&state, &data);
-    let session: Value = http
-        .post(format!("{base}/v1/sessions"))
-        .json(&json!({}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let session = session["sessionHandle"].as_str().unwrap().to_string();
+    let session = open_session(&http, &base).await;
     let tables = statement(&http, &base, &session, "SHOW TABLES FROM crash").await;
     assert_eq!(tables, json!([["endless"], ["hole"], ["t1"], ["v1"]]));
     // The view still reads its table.

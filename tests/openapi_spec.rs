@@ -55,30 +55,16 @@ fn operation_ids_are_unique_across_protocols() {
     let mut seen = std::collections::BTreeMap::new();
     for (path, item) in spec["paths"].as_object().unwrap() {
         for (method, operation) in item.as_object().unwrap() {
-            let id = operation["operationId"]
-                .as_str()
-                .unwrap_or_else(|| panic!("{method} {path} has no operationId"));
+            let id = operation["operationId"].as_str().unwrap_or_else(|| panic!("{method} {path} has no operationId"));
             if let Some(earlier) = seen.insert(id.to_string(), format!("{method} {path}")) {
                 panic!("operationId {id} names both {earlier} and {method} {path}");
             }
         }
     }
     assert_eq!(seen["kyuubi_open_session"], "post /api/v1/sessions");
-    assert_eq!(
-        seen["kyuubi_admin_list_sessions"],
-        "get /api/v1/admin/sessions"
-    );
+    assert_eq!(seen["kyuubi_admin_list_sessions"], "get /api/v1/admin/sessions");
     assert_eq!(seen["open_session"], "post /sessions");
-    assert_eq!(
-        seen["bytehouse_list_databases"],
-        "get /bytehouse/v1/databases"
-    );
-    assert_eq!(
-        seen["bytehouse_update_table"],
-        "patch /bytehouse/v1/databases/{db}/tables/{table}"
-    );
-    assert_eq!(
-        seen["bytehouse_list_connections"],
-        "get /bytehouse/v1/connections"
-    );
+    assert_eq!(seen["bytehouse_list_databases"], "get /bytehouse/v1/databases");
+    assert_eq!(seen["bytehouse_update_table"], "patch /bytehouse/v1/databases/{db}/tables/{table}");
+    assert_eq!(seen["bytehouse_list_connections"], "get /bytehouse/v1/connections");
 }

@@ -3,10 +3,7 @@
 
 use std::sync::Arc;
 
-use datafusion::arrow::array::{
-    ArrayRef, BooleanArray, Float64Array, Int64Array, ListArray, StringArray,
-    TimestampMillisecondArray,
-};
+use datafusion::arrow::array::{ArrayRef, BooleanArray, Float64Array, Int64Array, ListArray, StringArray, TimestampMillisecondArray};
 use datafusion::arrow::datatypes::Int64Type;
 use datafusion::arrow::record_batch::RecordBatch;
 use proptest::prelude::*;
@@ -14,7 +11,7 @@ use sluicegate::api::flink::filters::parse_fetch_query;
 use sluicegate::api::flink::model::{ExecuteStatementRequest, OpenSessionRequest};
 use sluicegate::api::http::parse_json;
 use sluicegate::engine::statement::parse_setting;
-use sluicegate::format::{FormatOptions, write_json_rows, write_plain_text_rows};
+use sluicegate::format::{write_json_rows, write_plain_text_rows, FormatOptions};
 use sluicegate::result::RowKind;
 
 proptest! {

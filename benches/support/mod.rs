@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 use serde::de::IgnoredAny;
-use serde_json::{Value, json};
+use serde_json::{json, Value};
 use sluicegate::config::Settings;
 
 /// Just what a client needs from a result page: the row count and the next
@@ -60,87 +60,50 @@ pub fn runtime() -> tokio::runtime::Runtime {
 /// Start the gateway on 127.0.0.1:0 with extra `key=value` settings.
 pub async fn start(extra: &[(&str, &str)]) -> Gateway {
     let mut props: BTreeMap<String, String> = [
-        (
-            "sql-gateway.endpoint.rest.port".to_string(),
-            "0".to_string(),
-        ),
+        ("sql-gateway.endpoint.rest.port".to_string(), "0".to_string()),
         ("sql-gateway.session.max-num".to_string(), "0".to_string()),
     ]
     .into();
     static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let state = std::env::temp_dir().join(format!("sluicegate-bench-{}-{n}", std::process::id()));
-    props.insert(
-        "sluicegate.state-dir".to_string(),
-        state.display().to_string(),
-    );
+    props.insert("sluicegate.state-dir".to_string(), state.display().to_string());
     props.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     let settings = Settings::from_properties(&props).unwrap();
     let listener = sluicegate::server::bind(&settings).await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(sluicegate::server::run(
-        listener,
-        settings,
-        std::future::pending(),
-    ));
-    let http = reqwest::Client::builder()
-        .pool_max_idle_per_host(256)
-        .build()
-        .unwrap();
+    tokio::spawn(sluicegate::server::run(listener, settings, std::future::pending()));
+    let http = reqwest::Client::builder().pool_max_idle_per_host(256).build().unwrap();
     Gateway { base, http, state }
 }
 
 impl Gateway {
     /// POST a JSON body; status and parsed answer.
     pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
-        let r = self
-            .http
-            .post(format!("{}{}", self.base, path))
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
+        let r = self.http.post(format!("{}{}", self.base, path)).json(&body).send().await.unwrap();
         (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
     }
 
     /// GET; status and raw body.
     pub async fn get(&self, path: &str) -> (u16, bytes::Bytes) {
-        let r = self
-            .http
-            .get(format!("{}{}", self.base, path))
-            .send()
-            .await
-            .unwrap();
+        let r = self.http.get(format!("{}{}", self.base, path)).send().await.unwrap();
         (r.status().as_u16(), r.bytes().await.unwrap())
     }
 
     /// DELETE; status and parsed answer.
     pub async fn delete(&self, path: &str) -> (u16, Value) {
-        let r = self
-            .http
-            .delete(format!("{}{}", self.base, path))
-            .send()
-            .await
-            .unwrap();
+        let r = self.http.delete(format!("{}{}", self.base, path)).send().await.unwrap();
         (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
     }
 
     /// Open a session.
     pub async fn open(&self) -> String {
-        self.post("/v4/sessions", json!({})).await.1["sessionHandle"]
-            .as_str()
-            .unwrap()
-            .to_string()
+        self.post("/v4/sessions", json!({})).await.1["sessionHandle"].as_str().unwrap().to_string()
     }
 
     /// Submit a statement.
     pub async fn submit(&self, s: &str, sql: &str) -> String {
-        self.post(
-            &format!("/v4/sessions/{s}/statements"),
-            json!({ "statement": sql }),
-        )
-        .await
-        .1["operationHandle"]
+        self.post(&format!("/v4/sessions/{s}/statements"), json!({ "statement": sql })).await.1["operationHandle"]
             .as_str()
             .unwrap()
             .to_string()

@@ -20,24 +20,13 @@ pub struct Headers<'a> {
 
 /// Session `s` only.
 pub fn in_session(s: &str) -> Headers<'_> {
-    Headers {
-        session: Some(s),
-        ..Headers::default()
-    }
+    Headers { session: Some(s), ..Headers::default() }
 }
 
 impl TestServer {
     /// `method /bytehouse/v1{path}` with headers and an optional JSON body.
-    pub async fn bh_with(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<Value>,
-        headers: Headers<'_>,
-    ) -> Answer {
-        let mut request = self
-            .http
-            .request(method, format!("{}/bytehouse/v1{path}", self.base));
+    pub async fn bh_with(&self, method: Method, path: &str, body: Option<Value>, headers: Headers<'_>) -> Answer {
+        let mut request = self.http.request(method, format!("{}/bytehouse/v1{path}", self.base));
         if let Some(auth) = headers.auth {
             request = request.header("authorization", auth);
         }
@@ -48,25 +37,14 @@ impl TestServer {
             request = request.header("x-user-activerole", role);
         }
         if let Some(body) = body {
-            request = request
-                .header("content-type", "application/json")
-                .body(body.to_string());
+            request = request.header("content-type", "application/json").body(body.to_string());
         }
         let response = request.send().await.expect("request sent");
         let status = response.status();
-        let content_type = response
-            .headers()
-            .get("content-type")
-            .map(|v| v.to_str().unwrap_or_default().to_string())
-            .unwrap_or_default();
+        let content_type = response.headers().get("content-type").map(|v| v.to_str().unwrap_or_default().to_string()).unwrap_or_default();
         let text = response.text().await.expect("body read");
         let json = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Answer {
-            status,
-            text,
-            json,
-            content_type,
-        }
+        Answer { status, text, json, content_type }
     }
 
     /// `method /bytehouse/v1{path}` without headers.
@@ -75,13 +53,7 @@ impl TestServer {
     }
 
     /// A call that must succeed: 200 and the success envelope; answers `data`.
-    pub async fn bh_ok(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<Value>,
-        headers: Headers<'_>,
-    ) -> Value {
+    pub async fn bh_ok(&self, method: Method, path: &str, body: Option<Value>, headers: Headers<'_>) -> Value {
         let a = self.bh_with(method.clone(), path, body, headers).await;
         assert_eq!(a.status, StatusCode::OK, "{method} {path}: {}", a.text);
         assert_eq!(a.json["message"], "Success", "{}", a.text);
@@ -91,53 +63,26 @@ impl TestServer {
 
     /// A sync query in query session `session` that must succeed: answers `data`.
     pub async fn bh_sync(&self, session: &str, sql: &str) -> Value {
-        self.bh_ok(
-            Method::POST,
-            "/queries/sync",
-            Some(serde_json::json!({ "query": sql })),
-            in_session(session),
-        )
-        .await
+        self.bh_ok(Method::POST, "/queries/sync", Some(serde_json::json!({ "query": sql })), in_session(session)).await
     }
 
     /// A sync query with `headers` that must succeed: answers `data`.
     pub async fn bh_sync_as(&self, headers: Headers<'_>, sql: &str) -> Value {
-        self.bh_ok(
-            Method::POST,
-            "/queries/sync",
-            Some(serde_json::json!({ "query": sql })),
-            headers,
-        )
-        .await
+        self.bh_ok(Method::POST, "/queries/sync", Some(serde_json::json!({ "query": sql })), headers).await
     }
 
     /// Wait (at most 30 s) until query `id` is in `state`; answers its status.
     pub async fn bh_wait(&self, id: &str, state: &str, headers: Headers<'_>) -> Value {
         let start = Instant::now();
         loop {
-            let answer = self
-                .bh_with(
-                    Method::GET,
-                    &format!("/queries/{id}/status"),
-                    None,
-                    headers.clone(),
-                )
-                .await;
+            let answer = self.bh_with(Method::GET, &format!("/queries/{id}/status"), None, headers.clone()).await;
             // A sync query submitted by another task may not be registered yet.
             let status = answer.json["data"].clone();
             if answer.status == StatusCode::OK && status["state"] == state {
                 return status;
             }
-            assert!(
-                matches!(answer.status, StatusCode::OK | StatusCode::NOT_FOUND),
-                "{}",
-                answer.text
-            );
-            assert!(
-                start.elapsed() < Duration::from_secs(30),
-                "query {id} stuck in {}",
-                answer.text
-            );
+            assert!(matches!(answer.status, StatusCode::OK | StatusCode::NOT_FOUND), "{}", answer.text);
+            assert!(start.elapsed() < Duration::from_secs(30), "query {id} stuck in {}", answer.text);
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
@@ -147,10 +92,7 @@ impl TestServer {
 pub fn bh_error(answer: &Answer, status: StatusCode, code: &str) -> String {
     assert_eq!(answer.status, status, "{}", answer.text);
     assert_eq!(answer.json["error"]["code"], code, "{}", answer.text);
-    let message = answer.json["message"]
-        .as_str()
-        .unwrap_or_else(|| panic!("no message: {}", answer.text))
-        .to_string();
+    let message = answer.json["message"].as_str().unwrap_or_else(|| panic!("no message: {}", answer.text)).to_string();
     assert_ne!(message, "Success");
     assert_eq!(answer.json["error"]["message"], message.as_str());
     message
