@@ -10,7 +10,11 @@
 //!
 //! - [`dialect`]: Flink statements, types and scripts, on DataFusion's parser.
 //! - [`catalog`], [`ddl`]: catalogs, databases, tables and views, Flink-named.
-//! - [`connector`]: `datagen`, `filesystem`, `print`, `blackhole`.
+//! - [`durable`]: the one catalog every session shares, written to the
+//!   metadata store before DDL answers and replayed at start; each
+//!   session's TEMPORARY objects in front of it.
+//! - [`connector`]: `datagen`, `filesystem`, `print`, `blackhole`, and
+//!   in-memory tables whose rows are kept as Parquet parts.
 //! - [`query`], [`continuous`]: queries, and aggregates over unbounded input
 //!   emitted as a changelog.
 //! - [`dml`], [`materialized`], [`script`]: INSERT jobs, statement sets,
