@@ -12,6 +12,7 @@ use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
 use crate::engine::connector::roots::DataRoots;
+use crate::engine::dialect::{quote_ident, quote_literal};
 use crate::engine::{complete, script, EngineShared, StatementOptions};
 use crate::error::{GatewayError, Result};
 use crate::job::batch::{Batch, BatchRegistry, Kill};
@@ -163,7 +164,7 @@ impl Gateway {
     pub fn refresh_materialized_table(&self, user: &User, session: Uuid, identifier: &str, partitions: &BTreeMap<String, String>) -> Result<Uuid> {
         let mut statement = format!("ALTER MATERIALIZED TABLE {identifier} REFRESH");
         if !partitions.is_empty() {
-            let parts: Vec<String> = partitions.iter().map(|(k, v)| format!("`{}` = '{}'", k.replace('`', "``"), v.replace('\'', "''"))).collect();
+            let parts: Vec<String> = partitions.iter().map(|(k, v)| format!("{} = {}", quote_ident(k), quote_literal(v))).collect();
             statement.push_str(&format!(" PARTITION ({})", parts.join(", ")));
         }
         self.submit(user, session, Submission { statement, ..Submission::default() })

@@ -189,6 +189,10 @@ async fn sessions_share_one_catalog_and_temporary_objects_stay_private() {
     let listed = server.get("/bytehouse/v1/databases").await;
     assert_eq!(listed.status, 200, "{}", listed.text);
     assert!(listed.text.contains("\"from_flink\""), "{}", listed.text);
+    // Replacing a permanent table that a temporary one shadows replaces the permanent one.
+    run_all(&server, &b, &["CREATE TABLE dup (x INT)", "CREATE TEMPORARY VIEW dup AS SELECT 'temp' AS x", "CREATE OR REPLACE TABLE dup AS SELECT 1 AS y"]).await;
+    assert_eq!(server.rows(&b, "SELECT x FROM dup").await, vec![json!(["temp"])]);
+    assert_eq!(server.columns(&a, "SELECT * FROM dup").await, vec!["y"]);
     // Closing A ends its temporary view; B's stays.
     assert_eq!(server.delete(&format!("/sessions/{a}")).await.status, 200);
     assert_eq!(

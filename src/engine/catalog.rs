@@ -12,7 +12,7 @@ use datafusion::catalog::{MemoryCatalogProvider, MemorySchemaProvider};
 use datafusion::catalog::{CatalogProvider, TableProvider};
 use datafusion::datasource::TableType;
 
-use super::dialect::{flink_type_of, ColumnKind, CreateTable, Like, Name};
+use super::dialect::{flink_type_of, quote_ident, ColumnKind, CreateTable, Like, Name};
 use super::durable::definitions;
 use super::results::{listing, names, ok_result, Column};
 use super::{Prepared, SessionEngine};
@@ -54,7 +54,7 @@ impl TableMeta {
 
 /// `` `a`.`b`.`c` `` as Flink prints identifiers.
 pub fn quoted(key: &TableKey) -> String {
-    format!("`{}`.`{}`.`{}`", key.0, key.1, key.2)
+    format!("{}.{}.{}", quote_ident(&key.0), quote_ident(&key.1), quote_ident(&key.2))
 }
 
 /// SQL `LIKE` (or `ILIKE`) with `%` and `_`.
@@ -280,7 +280,6 @@ impl SessionEngine {
             .map_err(super::errors::from_datafusion)?;
         self.persist(vec![CatalogChange::Put(definitions::catalog(name, options, &self.owner))]).await?;
         self.ctx.register_catalog(name, Arc::new(catalog));
-        self.shared.catalog.set_catalog_options(name, Some(options.clone()));
         Ok(ok_result())
     }
 
@@ -299,7 +298,6 @@ impl SessionEngine {
         for data_id in self.shared.catalog.forget_within(name, None) {
             self.remove_data(Some(&data_id));
         }
-        self.shared.catalog.set_catalog_options(name, None);
         Ok(ok_result())
     }
 

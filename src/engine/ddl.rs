@@ -153,11 +153,9 @@ impl SessionEngine {
         Ok(())
     }
 
-    /// Remove `key` from the catalog but keep its data (a rename); answers its data id.
+    /// Remove the shared object `key` but keep its data (a rename);
+    /// answers its data id. The session's temporary objects are not touched.
     fn detach(&self, key: &TableKey) -> Result<Option<String>> {
-        if self.temporary.deregister(key) {
-            return Ok(None);
-        }
         if let Ok(schema) = self.shared_schema(key) {
             schema.deregister_table(&key.2).map_err(from_datafusion)?;
         }
@@ -184,11 +182,6 @@ impl SessionEngine {
         self.temporary.contains(key)
     }
 
-    /// The stored form of a table or view (`None`: TEMPORARY, or not made by DDL here).
-    pub(super) fn stored_object(&self, key: &TableKey, meta: &TableMeta) -> Option<crate::store::CatalogObject> {
-        definitions::of_meta(key, meta)
-    }
-
     /// Store `meta` as `key`, then register `provider` with it. A new
     /// object is the session user's; a redefined one keeps its owner and
     /// management properties.
@@ -196,7 +189,7 @@ impl SessionEngine {
         if meta.owner.is_empty() {
             meta.owner = self.owner.clone();
         }
-        if let Some(object) = self.stored_object(key, &meta) {
+        if let Some(object) = definitions::of_meta(key, &meta) {
             self.persist(vec![CatalogChange::Put(object)]).await?;
         }
         self.register(key, provider, meta)
@@ -273,11 +266,14 @@ impl SessionEngine {
         Ok(table)
     }
 
-    /// Check `key` is free; `Ok(false)` when it exists and IF NOT EXISTS
-    /// says to skip. With OR REPLACE an existing object is replaced when the
-    /// new one is registered.
-    pub(super) async fn check_free(&self, key: &TableKey, if_not_exists: bool, or_replace: bool, what: &str) -> Result<bool> {
-        if or_replace || self.lookup(key).await?.is_none() {
+    /// Check `key` is free among the session's temporary objects
+    /// (`temporary`) or the shared ones: a temporary object may shadow a
+    /// permanent one. `Ok(false)` when it exists and IF NOT EXISTS says to
+    /// skip; with OR REPLACE an existing object is replaced when the new one
+    /// is registered.
+    pub(super) async fn check_free(&self, key: &TableKey, temporary: bool, if_not_exists: bool, or_replace: bool, what: &str) -> Result<bool> {
+        let taken = if temporary { self.shared_schema(key).map(|_| self.temporary.contains(key))? } else { self.shared_schema(key)?.table_exist(&key.2) };
+        if or_replace || !taken {
             return Ok(true);
         }
         if if_not_exists {
@@ -319,7 +315,7 @@ impl SessionEngine {
         if ddl.columns.is_empty() {
             return Err(GatewayError::Sql(format!("Table {} declares no columns.", quoted(&key))));
         }
-        if !self.check_free(&key, ddl.if_not_exists, ddl.or_replace, "CreateTable").await? {
+        if !self.check_free(&key, ddl.temporary, ddl.if_not_exists, ddl.or_replace, "CreateTable").await? {
             return Ok(ok_result());
         }
         let physical = Self::physical_schema(&ddl)?;
@@ -333,7 +329,7 @@ impl SessionEngine {
     pub(super) async fn create_view(&self, name: &Name, view: ViewDefinition<'_>) -> Result<Prepared> {
         let ViewDefinition { if_not_exists, or_replace, temporary, columns, query } = view;
         let key = self.table_key(name)?;
-        if !self.check_free(&key, if_not_exists, or_replace, "CreateView").await? {
+        if !self.check_free(&key, temporary, if_not_exists, or_replace, "CreateView").await? {
             return Ok(ok_result());
         }
         let sql = self.flink_sql(query)?;
@@ -389,9 +385,13 @@ impl SessionEngine {
             ddl.name = vec![target.0.clone(), target.1.clone(), target.2.clone()];
         }
         let mut changes: Vec<_> = (!meta.temporary).then(|| CatalogChange::Delete(key.clone())).into_iter().collect();
-        changes.extend(self.stored_object(&target, &meta).map(CatalogChange::Put));
+        changes.extend(definitions::of_meta(&target, &meta).map(CatalogChange::Put));
         self.persist(changes).await?;
-        self.detach(&key)?;
+        if meta.temporary {
+            self.deregister(&key)?;
+        } else {
+            self.detach(&key)?;
+        }
         self.register(&target, provider, meta)?;
         Ok(ok_result())
     }

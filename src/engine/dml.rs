@@ -16,7 +16,6 @@ use datafusion::logical_expr::LogicalPlan;
 
 use super::catalog::{quoted, TableKey, TableMeta};
 use super::dialect::{flink_type_of_field, ColumnDef, CreateTable, FlinkStatement, Name};
-use super::durable::definitions::ident;
 use super::errors::from_datafusion;
 use super::results::{job_result, ok_result};
 use super::{Prepared, SessionEngine};
@@ -135,7 +134,7 @@ impl SessionEngine {
     pub(super) async fn create_table_as(&self, key: TableKey, ddl: CreateTable) -> Result<Prepared> {
         let query = ddl.as_query.clone().unwrap_or_default();
         let query = self.flink_sql(&query)?;
-        if !self.check_free(&key, ddl.if_not_exists, ddl.or_replace, "CreateTableAs").await? {
+        if !self.check_free(&key, ddl.temporary, ddl.if_not_exists, ddl.or_replace, "CreateTableAs").await? {
             return Ok(ok_result());
         }
         let plan = self.ctx.state().create_logical_plan(&query).await.map_err(from_datafusion)?;
@@ -175,7 +174,7 @@ impl SessionEngine {
 
 /// The Flink columns of a query's result, as a CTAS table declares them.
 fn declared_columns(schema: &Schema) -> Result<Vec<ColumnDef>> {
-    let columns: Vec<String> = schema.fields().iter().map(|f| format!("{} {}", ident(f.name()), flink_type_of_field(f))).collect();
+    let columns: Vec<String> = schema.fields().iter().map(|f| format!("{} {}", super::dialect::quote_ident(f.name()), flink_type_of_field(f))).collect();
     let text = format!("CREATE TABLE t ({})", columns.join(", "));
     match super::dialect::parse(&text) {
         Ok(FlinkStatement::CreateTable(ddl)) => Ok(ddl.columns),

@@ -96,7 +96,7 @@ fn refresh_result(job_id: &str) -> Result<Prepared> {
 impl SessionEngine {
     pub(super) async fn create_materialized(&self, def: CreateMaterializedTable) -> Result<Prepared> {
         let key = self.table_key(&def.name)?;
-        if !self.check_free(&key, false, false, "CreateMaterializedTable").await? {
+        if !self.check_free(&key, false, false, false, "CreateMaterializedTable").await? {
             return Ok(ok_result());
         }
         let query = self.flink_sql(&def.query)?;

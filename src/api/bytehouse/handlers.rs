@@ -18,7 +18,7 @@ use super::rejection::{bad_request, not_found, not_implemented, refuse};
 use super::types;
 use super::Context;
 use crate::api::http::{json_ok, reject};
-use crate::engine::dialect::ColumnKind;
+use crate::engine::dialect::{quote_ident as quote, quote_literal as literal, ColumnKind};
 use crate::engine::listing::{Relation, RelationKind};
 use crate::gateway_properties::DATABASE;
 
@@ -48,16 +48,6 @@ pub mod keys {
     pub fn column_default(name: &str) -> String {
         format!("column.{name}.default")
     }
-}
-
-/// `` `name` `` with backquotes doubled.
-pub fn quote(name: &str) -> String {
-    format!("`{}`", name.replace('`', "``"))
-}
-
-/// `'text'` with quotes doubled.
-fn literal(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "''"))
 }
 
 /// A name from a body: present, not blank, at most 256 characters.

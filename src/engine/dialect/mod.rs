@@ -270,6 +270,16 @@ pub struct Like {
     pub pattern: String,
 }
 
+/// `` `name` `` with backticks doubled: an identifier as Flink SQL quotes it.
+pub fn quote_ident(name: &str) -> String {
+    format!("`{}`", name.replace('`', "``"))
+}
+
+/// `'text'` with quotes doubled: a string literal.
+pub fn quote_literal(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
 /// A `SQL parse error:` gateway error.
 pub(super) fn sql_error(message: impl std::fmt::Display) -> GatewayError {
     GatewayError::Sql(format!("SQL parse error: {message}"))

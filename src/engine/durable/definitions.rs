@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use crate::engine::catalog::{quoted, TableKey};
 use crate::engine::ddl::render_create_table;
-use crate::engine::dialect::CreateTable;
+use crate::engine::dialect::{quote_ident, quote_literal, CreateTable};
 use crate::store::{CatalogObject, ObjectKind};
 
 /// Property: the catalog a view's or materialized table's query was written in.
@@ -20,15 +20,6 @@ pub const PROPERTY_PREFIX: &str = "prop.";
 /// Property: a materialized table is not refreshed periodically.
 pub const SUSPENDED: &str = "suspended";
 
-/// `` `name` `` with backticks doubled, as Flink quotes identifiers.
-pub fn ident(name: &str) -> String {
-    format!("`{}`", name.replace('`', "``"))
-}
-
-/// `'text'` with quotes doubled.
-fn literal(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "''"))
-}
 
 /// An object with `definition`; the store numbers it and keeps its creation time.
 fn object(key: TableKey, kind: ObjectKind, definition: String, properties: BTreeMap<String, String>, owner: &str) -> CatalogObject {
@@ -42,14 +33,14 @@ fn scope(scope: &(String, String)) -> BTreeMap<String, String> {
 
 /// A catalog from `CREATE CATALOG name WITH (options)`.
 pub fn catalog(name: &str, options: &BTreeMap<String, String>, owner: &str) -> CatalogObject {
-    let options: Vec<String> = options.iter().map(|(k, v)| format!("{} = {}", literal(k), literal(v))).collect();
-    let definition = format!("CREATE CATALOG {} WITH ({})", ident(name), options.join(", "));
+    let options: Vec<String> = options.iter().map(|(k, v)| format!("{} = {}", quote_literal(k), quote_literal(v))).collect();
+    let definition = format!("CREATE CATALOG {} WITH ({})", quote_ident(name), options.join(", "));
     object((name.to_string(), String::new(), String::new()), ObjectKind::Catalog, definition, BTreeMap::new(), owner)
 }
 
 /// A database.
 pub fn database(catalog: &str, database: &str, owner: &str) -> CatalogObject {
-    let definition = format!("CREATE DATABASE {}.{}", ident(catalog), ident(database));
+    let definition = format!("CREATE DATABASE {}.{}", quote_ident(catalog), quote_ident(database));
     object((catalog.to_string(), database.to_string(), String::new()), ObjectKind::Database, definition, BTreeMap::new(), owner)
 }
 
@@ -62,7 +53,7 @@ pub fn table(key: &TableKey, ddl: &CreateTable, data_id: Option<&str>, owner: &s
 
 /// A view: its column names (when declared) and its query, written in `scope`.
 pub fn view(key: &TableKey, columns: &[String], query: &str, written_in: &(String, String), owner: &str) -> CatalogObject {
-    let columns = if columns.is_empty() { String::new() } else { format!(" ({})", columns.iter().map(|c| ident(c)).collect::<Vec<_>>().join(", ")) };
+    let columns = if columns.is_empty() { String::new() } else { format!(" ({})", columns.iter().map(|c| quote_ident(c)).collect::<Vec<_>>().join(", ")) };
     let definition = format!("CREATE VIEW {}{columns} AS\n{query}", quoted(key));
     object(key.clone(), ObjectKind::View, definition, scope(written_in), owner)
 }

@@ -47,8 +47,6 @@ pub struct SharedCatalog {
     tables: Mutex<BTreeMap<TableKey, TableMeta>>,
     /// Owners and management properties of databases, to store them again.
     databases: Mutex<BTreeMap<(String, String), DatabaseMeta>>,
-    /// The options catalogs were created with, to store them again unchanged.
-    catalog_options: Mutex<BTreeMap<String, BTreeMap<String, String>>>,
     /// Materialized tables and their refresh schedules.
     materialized: Mutex<MaterializedTables>,
     /// Where changes are made durable; `None` keeps everything in memory.
@@ -75,7 +73,6 @@ impl SharedCatalog {
             list,
             tables: Mutex::new(BTreeMap::new()),
             databases: Mutex::new(BTreeMap::new()),
-            catalog_options: Mutex::new(BTreeMap::new()),
             materialized: Mutex::new(BTreeMap::new()),
             store,
             closed: CancellationToken::new(),
@@ -157,20 +154,6 @@ impl SharedCatalog {
     /// The data ids of every shared in-memory table.
     pub fn data_ids(&self) -> std::collections::BTreeSet<String> {
         lock(&self.tables).values().filter_map(|m| m.data_id.clone()).collect()
-    }
-
-    /// The options `catalog` was created with.
-    pub fn catalog_options(&self, catalog: &str) -> Option<BTreeMap<String, String>> {
-        lock(&self.catalog_options).get(catalog).cloned()
-    }
-
-    /// Remember (`Some`) or forget (`None`) a catalog's options.
-    pub fn set_catalog_options(&self, catalog: &str, options: Option<BTreeMap<String, String>>) {
-        let mut all = lock(&self.catalog_options);
-        match options {
-            Some(options) => all.insert(catalog.to_string(), options),
-            None => all.remove(catalog),
-        };
     }
 
     /// The materialized tables.

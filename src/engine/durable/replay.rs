@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::definitions::{ident, DATA_ID, SCOPE_CATALOG, SCOPE_DATABASE, SUSPENDED};
+use super::definitions::{DATA_ID, SCOPE_CATALOG, SCOPE_DATABASE, SUSPENDED};
 use crate::engine::connector::memory::MemoryTable;
 use crate::engine::dialect::{self, FlinkStatement};
 use crate::engine::catalog::quoted;
@@ -74,7 +74,7 @@ async fn restore(engine: &SessionEngine, object: &CatalogObject) -> Result<()> {
             if let (Some(catalog), Some(database)) = (object.properties.get(SCOPE_CATALOG), object.properties.get(SCOPE_DATABASE))
                 && engine.database_exists(catalog, database)
             {
-                engine.execute(&format!("USE {}.{}", ident(catalog), ident(database)), &options).await?;
+                engine.execute(&format!("USE {}.{}", dialect::quote_ident(catalog), dialect::quote_ident(database)), &options).await?;
             }
         }
         _ => {}
