@@ -55,6 +55,7 @@ pub const KEYS: &[Key] = &[
     Key { name: "sluicegate.auth.keys-file", default: "(none)", help: "API key records, written by `sluicegate key create`" },
     Key { name: "sluicegate.auth.admins", default: "(none)", help: "comma-separated users who see and manage everything and may act for anyone" },
     Key { name: "sluicegate.auth.proxy-users", default: "(none)", help: "comma-separated real:proxy pairs a non-admin may impersonate (proxy * = anyone)" },
+    Key { name: "sluicegate.iam.max-keys-per-user", default: "2", help: "most API keys a user may create through the management API (POST /bytehouse/v1/iam/api-keys)" },
     Key { name: "sluicegate.auth.cache-ttl", default: "1 min", help: "how long verified passwords are remembered (0 = verify every request)" },
     Key { name: "livy.server.csrf-protection.enabled", default: "false", help: "Livy API: refuse POST/PUT/DELETE requests without an X-Requested-By header (400)" },
     Key { name: "livy.rsc.sql.num-rows", default: "1000", help: "Livy API: most rows a statement's output carries (a session's conf may set its own)" },
@@ -188,6 +189,7 @@ impl Settings {
             admins: list(take("sluicegate.auth.admins")).into_iter().collect(),
             proxy_allowed,
             cache_ttl: dur(take("sluicegate.auth.cache-ttl"), "sluicegate.auth.cache-ttl", "1 min")?,
+            max_keys_per_user: num(take("sluicegate.iam.max-keys-per-user"), "sluicegate.iam.max-keys-per-user", "2")?,
         };
         let csrf = take("livy.server.csrf-protection.enabled").unwrap_or_else(|| "false".into());
         let csrf_protection = match csrf.trim().to_ascii_lowercase().as_str() {

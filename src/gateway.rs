@@ -125,11 +125,22 @@ impl Gateway {
         if let Some(history) = &history {
             jobs.record_history(history.clone());
         }
-        let shared = Arc::new(EngineShared::new(jobs, roots, durable.store, durable.memory_data));
+        let auth = auth.with_store(durable.store.clone());
+        let shared = Arc::new(EngineShared::new(jobs, roots, durable.store, durable.memory_data, auth.iam().clone()));
         let sessions = Arc::new(SessionRegistry::new(limits, defaults, result_limits, metrics.clone(), shared.clone()));
         let shutdown = CancellationToken::new();
         tokio::spawn(sessions.clone().run_expiry(shutdown.clone()));
         Arc::new(Gateway { sessions, shutdown, metrics, shared, auth: Arc::new(auth), batches: BatchRegistry::default(), history })
+    }
+
+    /// `sqlite` or `postgres`, or `memory` when nothing is durable.
+    pub fn store_backend(&self) -> &'static str {
+        self.shared.catalog.store().map_or("memory", |s| s.backend())
+    }
+
+    /// Keys, roles and grants.
+    pub fn iam(&self) -> &Arc<crate::identity::iam::Iam> {
+        self.auth.iam()
     }
 
     /// The caller of a request carrying this `Authorization` header.
@@ -205,8 +216,10 @@ impl Gateway {
         self.shared.jobs.shut_down();
     }
 
-    /// Recreate the stored catalog; run once, before serving.
+    /// Read the stored keys, roles and grants, and recreate the stored
+    /// catalog; run once, before serving.
     pub async fn restore(&self) -> Result<crate::engine::durable::replay::Restored> {
+        self.auth.iam().load().await?;
         crate::engine::durable::replay::replay(&self.shared, Arc::new(self.sessions.defaults().clone())).await
     }
 
@@ -249,7 +262,7 @@ impl Gateway {
 
     /// Submit a statement; returns its operation handle at once.
     pub fn submit(&self, user: &User, session: Uuid, submission: Submission) -> Result<Uuid> {
-        let options = StatementOptions { config: submission.config, ..StatementOptions::default() };
+        let options = StatementOptions { config: submission.config, active_role: user.active_role.clone(), ..StatementOptions::default() };
         let op = self.session(user, session)?.submit(submission.statement, submission.timeout, options)?;
         Ok(op.handle)
     }
@@ -265,7 +278,7 @@ impl Gateway {
     /// Run a session-configuring statement (SET, RESET, DDL, USE) to completion.
     pub async fn configure_session(&self, user: &User, session: Uuid, statement: String, timeout: Option<Duration>) -> Result<()> {
         let session = self.session(user, session)?;
-        let options = StatementOptions { configure_only: true, ..StatementOptions::default() };
+        let options = StatementOptions { configure_only: true, active_role: user.active_role.clone(), ..StatementOptions::default() };
         let op = session.submit(statement, timeout, options)?;
         op.done_token().cancelled().await;
         let outcome = op.fetchable_result().map(|_| ());

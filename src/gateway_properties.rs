@@ -36,6 +36,8 @@ impl Gateway {
         if let Some((k, _)) = props.iter().find(|(k, v)| k.len() > MAX_TEXT || v.len() > MAX_TEXT) {
             return Err(GatewayError::bad_request(format!("Property {k} is longer than {MAX_TEXT} bytes.")));
         }
+        let access = self.iam().access(&caller.name, caller.active_role.as_deref())?;
+        access.require(crate::identity::access::Action::Alter, &crate::identity::access::Target::Database(key.0.clone(), key.1.clone()))?;
         tracing::debug!(user = %caller, table = ?key, properties = props.len(), "table properties set");
         let catalog = &self.engine_shared().catalog;
         if key.2 == DATABASE {

@@ -27,6 +27,7 @@
 //! - [`errors`], [`results`], [`complete`]: error mapping, small results,
 //!   completion.
 
+mod authorize;
 pub mod catalog;
 pub mod complete;
 pub mod connector;
@@ -103,6 +104,9 @@ pub struct StatementOptions {
     /// Not a statement but a metadata request (the statement text only
     /// describes it): answered from the catalog as a result set.
     pub metadata: Option<metadata::MetadataRequest>,
+    /// The one role the statement acts with (ByteHouse's `X-User-ActiveRole`);
+    /// `None`: every role of the session's user.
+    pub active_role: Option<String>,
 }
 
 /// What every session's engine shares with the others.
@@ -117,13 +121,21 @@ pub struct EngineShared {
     /// Where in-memory tables keep their rows (one directory per table);
     /// `None` keeps them in memory only.
     pub memory_data: Option<std::path::PathBuf>,
+    /// Roles and grants: what each statement's user may do.
+    pub iam: Arc<crate::identity::iam::Iam>,
 }
 
 impl EngineShared {
     /// Jobs, roots and a catalog made durable in `store` (in memory without
     /// one), in-memory tables' rows under `memory_data`.
-    pub fn new(jobs: Arc<JobRegistry>, roots: DataRoots, store: Option<Arc<dyn crate::store::MetadataStore>>, memory_data: Option<std::path::PathBuf>) -> Self {
-        EngineShared { jobs, roots, catalog: Arc::new(durable::SharedCatalog::new(store)), memory_data }
+    pub fn new(
+        jobs: Arc<JobRegistry>,
+        roots: DataRoots,
+        store: Option<Arc<dyn crate::store::MetadataStore>>,
+        memory_data: Option<std::path::PathBuf>,
+        iam: Arc<crate::identity::iam::Iam>,
+    ) -> Self {
+        EngineShared { jobs, roots, catalog: Arc::new(durable::SharedCatalog::new(store)), memory_data, iam }
     }
 
     /// The data directory of the in-memory table `data_id`.
@@ -242,6 +254,7 @@ impl SessionEngine {
             });
         }
         let statement = dialect::parse(sql)?;
+        self.authorize(&statement, options).await?;
         if options.configure_only && !configures_session(&statement) {
             return Err(GatewayError::Sql(format!(
                 "Unsupported statement for configuring session: {}\nOnly SET, RESET, CREATE, DROP, ALTER and USE statements configure a session.",
@@ -417,6 +430,7 @@ impl SessionEngine {
 /// registry, for unit tests.
 #[cfg(test)]
 pub fn test_engine() -> SessionEngine {
-    let shared = Arc::new(EngineShared::new(Arc::new(JobRegistry::default()), DataRoots::none(), None, None));
+    let iam = Arc::new(crate::identity::iam::Iam::new(None, Default::default(), 0));
+    let shared = Arc::new(EngineShared::new(Arc::new(JobRegistry::default()), DataRoots::none(), None, None, iam));
     SessionEngine::new(Arc::new(BTreeMap::new()), BTreeMap::new(), shared).expect("engine")
 }

@@ -38,7 +38,12 @@ impl SessionEngine {
             FlinkStatement::Insert { sql, .. } => sql,
             _ => return Err(GatewayError::bad_request("Only a query (SELECT, WITH, VALUES) or an INSERT reads tables.")),
         };
-        let text = self.flink_sql(&text)?;
+        self.tables_read_by(&text).await
+    }
+
+    /// The tables and views a query (or an INSERT's source) in the Flink dialect reads.
+    pub(super) async fn tables_read_by(&self, text: &str) -> Result<ReadTables> {
+        let text = self.flink_sql(text)?;
         let plan = self.ctx.state().create_logical_plan(&text).await.map_err(from_datafusion)?;
         let (catalog, database) = self.current();
         let mut out = ReadTables::default();

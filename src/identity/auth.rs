@@ -18,12 +18,13 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
-use std::sync::{Mutex, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant, SystemTime};
 
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
+use super::iam::Iam;
 use super::keys_file::KeysFile;
 use super::user::User;
 use super::users_file::{self, FileError, UsersFile};
@@ -77,7 +78,12 @@ pub struct AuthSettings {
     pub proxy_allowed: BTreeSet<(String, String)>,
     /// How long verified credentials are remembered.
     pub cache_ttl: Duration,
+    /// Most API keys a user may create through the management API.
+    pub max_keys_per_user: usize,
 }
+
+/// The default of [`AuthSettings::max_keys_per_user`], as ByteHouse allows.
+pub const DEFAULT_MAX_KEYS_PER_USER: usize = 2;
 
 /// Most remembered credentials; the cache is emptied when full.
 const CACHE_MAX: usize = 10_000;
@@ -103,6 +109,8 @@ struct Loaded {
 pub struct Authenticator {
     /// The mode, files, admins and proxy rules.
     settings: AuthSettings,
+    /// Keys, roles and grants of the metadata store.
+    iam: Arc<Iam>,
     /// The files' contents.
     loaded: RwLock<Loaded>,
     /// SHA-256(name, password) → (name, valid until).
@@ -154,6 +162,7 @@ impl Authenticator {
         }
         let auth = Authenticator {
             decoy_hash: users_file::hash_password("decoy password of no user")?,
+            iam: Arc::new(Iam::new(None, settings.admins.clone(), settings.max_keys_per_user)),
             settings,
             loaded: RwLock::new(Loaded::default()),
             cache: Mutex::new(HashMap::new()),
@@ -165,6 +174,7 @@ impl Authenticator {
     /// Authentication off, no admins: the default gateway.
     pub fn open() -> Self {
         Authenticator {
+            iam: Arc::new(Iam::new(None, BTreeSet::new(), DEFAULT_MAX_KEYS_PER_USER)),
             settings: AuthSettings::default(),
             loaded: RwLock::new(Loaded::default()),
             cache: Mutex::new(HashMap::new()),
@@ -175,11 +185,23 @@ impl Authenticator {
     /// An authenticator that lets nobody in (settings that could not be used).
     pub fn refusing() -> Self {
         Authenticator {
+            iam: Arc::new(Iam::new(None, BTreeSet::new(), 0)),
             settings: AuthSettings { mode: AuthMode::Basic, ..AuthSettings::default() },
             loaded: RwLock::new(Loaded::default()),
             cache: Mutex::new(HashMap::new()),
             decoy_hash: String::new(),
         }
+    }
+
+    /// The same authenticator with its keys, roles and grants kept in `store`.
+    pub fn with_store(mut self, store: Option<Arc<dyn crate::store::MetadataStore>>) -> Self {
+        self.iam = Arc::new(Iam::new(store, self.settings.admins.clone(), self.settings.max_keys_per_user));
+        self
+    }
+
+    /// Keys, roles and grants.
+    pub fn iam(&self) -> &Arc<Iam> {
+        &self.iam
     }
 
     /// The configured mode.
@@ -233,10 +255,11 @@ impl Authenticator {
         }
     }
 
-    /// The user with `name` and the roles the settings grant it.
+    /// The user with `name`, an administrator when the settings or an
+    /// `AccountAdmin` assignment make it one.
     pub fn user(&self, name: &str) -> User {
         let user = User::named(name);
-        if self.settings.admins.contains(name) { user.admin() } else { user }
+        if self.iam.is_admin(name) { user.admin() } else { user }
     }
 
     /// The caller of a request carrying `authorization`.
@@ -245,6 +268,8 @@ impl Authenticator {
         if self.settings.mode == AuthMode::None {
             return Ok(match creds {
                 Credentials::Basic(name, _) if !name.is_empty() => self.user(&name),
+                // A valid key still names its user; anything else is anonymous.
+                Credentials::Bearer(key) => self.by_key(None, &key).unwrap_or_else(|_| User::anonymous()),
                 _ => User::anonymous(),
             });
         }
@@ -258,11 +283,20 @@ impl Authenticator {
             Credentials::Bearer(key) if self.settings.mode == AuthMode::Bearer => self.by_key(None, &key),
             Credentials::Basic(name, secret) if self.settings.mode == AuthMode::Bearer => self.by_key(Some(&name), &secret),
             Credentials::Basic(name, password) => self.by_password(&name, &password),
-            Credentials::Bearer(_) => Err(GatewayError::Unauthenticated("This gateway authenticates with Basic credentials, not Bearer tokens.".into())),
+            // Keys created through the management API are accepted in basic mode too.
+            Credentials::Bearer(key) => self.by_key(None, &key),
         }
     }
 
     fn by_key(&self, name: Option<&str>, key: &str) -> Result<User> {
+        if let Some(stored) = self.iam.lookup_key(key).filter(|k| name.is_none_or(|n| n == k.owner)) {
+            let now = crate::store::now_ms();
+            return match stored {
+                k if !k.enabled => Err(GatewayError::Unauthenticated(format!("API key {} is disabled.", k.id))),
+                k if k.expires_at != 0 && now >= k.expires_at => Err(GatewayError::Unauthenticated(format!("API key {} has expired.", k.id))),
+                k => Ok(self.user(&k.owner)),
+            };
+        }
         let loaded = self.loaded.read().unwrap_or_else(|e| e.into_inner());
         let record = loaded.keys.lookup(key).filter(|r| name.is_none_or(|n| n == r.user));
         match record {

@@ -8,10 +8,15 @@
 //! - [`user`]: the user, roles, and the ownership rule.
 //! - [`auth`]: the modes (`none`, `basic`, `bearer`), credential checks,
 //!   impersonation.
-//! - [`users_file`], [`keys_file`]: where passwords (argon2 hashes) and API
-//!   keys (SHA-256 of the secret) are kept until the durable store lands.
+//! - [`iam`]: API keys, role assignments and grants in the metadata store;
+//!   [`access`]: actions, targets, built-in roles, and the check every
+//!   statement passes (in the engine, so every protocol is held to it).
+//! - [`users_file`], [`keys_file`]: passwords (argon2 hashes) and
+//!   bootstrap API keys (SHA-256 of the secret) an operator keeps in files.
 
+pub mod access;
 pub mod auth;
+pub mod iam;
 pub mod keys_file;
 pub mod user;
 pub mod users_file;

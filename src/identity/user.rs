@@ -22,6 +22,9 @@ pub struct User {
     /// The authenticated caller when it acts for another user: both may reach
     /// what is done in the other's name.
     pub real: Option<String>,
+    /// The one role this request acts with (ByteHouse's `X-User-ActiveRole`);
+    /// `None`: all the user's roles.
+    pub active_role: Option<String>,
 }
 
 /// The name of callers who give none (authentication off, no header).
@@ -30,7 +33,7 @@ pub const ANONYMOUS: &str = "anonymous";
 impl User {
     /// A user with no roles.
     pub fn named(name: impl Into<String>) -> Self {
-        User { name: name.into(), roles: BTreeSet::new(), real: None }
+        User { name: name.into(), roles: BTreeSet::new(), real: None, active_role: None }
     }
 
     /// The caller of an unauthenticated request.

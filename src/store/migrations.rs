@@ -13,7 +13,10 @@ use super::{now_ms, store_error};
 use crate::error::{GatewayError, Result};
 
 /// Every migration: version, name, SQL. Append only; never edit an applied one.
-pub const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "catalog_and_history", include_str!("migrations/0001_catalog_and_history.sql"))];
+pub const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "catalog_and_history", include_str!("migrations/0001_catalog_and_history.sql")),
+    (2, "identity", include_str!("migrations/0002_identity.sql")),
+];
 
 /// Bring the schema up to date; answers the versions applied now.
 pub async fn migrate(pool: &AnyPool) -> Result<Vec<i64>> {

@@ -17,6 +17,7 @@
 //! ended is marked failed ([`MetadataStore::fail_unfinished`]).
 
 pub mod history;
+pub mod identity;
 pub mod migrations;
 pub mod sql;
 #[cfg(test)]
@@ -29,6 +30,7 @@ use async_trait::async_trait;
 
 use crate::error::{GatewayError, Result};
 
+pub use identity::{IdentityChange, IdentityRows, StoredGrant, StoredKey};
 pub use sql::SqlStore;
 
 /// What kind of catalog object a row is.
@@ -156,6 +158,12 @@ pub trait MetadataStore: Send + Sync + std::fmt::Debug {
     async fn history(&self, id: &str) -> Result<Option<HistoryRecord>>;
     /// The newest `limit` history records of `kind` (all kinds when `None`).
     async fn list_history(&self, kind: Option<&str>, limit: usize) -> Result<Vec<HistoryRecord>>;
+    /// Every user number, API key, role assignment and grant.
+    async fn identity(&self) -> Result<IdentityRows>;
+    /// The number of user `name`, given now when it has none.
+    async fn user_number(&self, name: &str) -> Result<i64>;
+    /// Make one change of users, keys or roles durable.
+    async fn change_identity(&self, change: &IdentityChange) -> Result<()>;
     /// Mark every record still in an unfinished state as `FAILED` with
     /// `reason`; answers how many. Run at start: nothing runs yet.
     async fn fail_unfinished(&self, reason: &str) -> Result<u64>;

@@ -13,6 +13,7 @@ use async_trait::async_trait;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Executor, Row};
 
+use super::identity::{IdentityChange, IdentityRows};
 use super::{migrations, now_ms, store_error, CatalogChange, CatalogObject, HistoryRecord, MetadataStore, ObjectKind, StoreUrl, UNFINISHED_STATES};
 use crate::error::Result;
 
@@ -66,6 +67,16 @@ impl SqlStore {
             .map_err(|e| store_error(&format!("open {}", url.redacted()), e))?;
         migrations::migrate(&pool).await?;
         Ok(SqlStore { pool, backend, writes: Default::default() })
+    }
+
+    /// The connections.
+    pub(super) fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// The queue of this gateway's write transactions.
+    pub(super) fn writes(&self) -> &tokio::sync::Mutex<()> {
+        &self.writes
     }
 
     /// Close every connection (SQLite checkpoints its WAL).
@@ -242,6 +253,18 @@ impl MetadataStore for SqlStore {
         }
         .map_err(|e| store_error("read history", e))?;
         Ok(rows.iter().filter_map(history_of).collect())
+    }
+
+    async fn identity(&self) -> Result<IdentityRows> {
+        self.read_identity().await
+    }
+
+    async fn user_number(&self, name: &str) -> Result<i64> {
+        self.number_user(name).await
+    }
+
+    async fn change_identity(&self, change: &IdentityChange) -> Result<()> {
+        SqlStore::change_identity(self, change).await
     }
 
     async fn fail_unfinished(&self, reason: &str) -> Result<u64> {

@@ -9,7 +9,7 @@ use warp::{Filter, Rejection};
 
 use super::rejection::bad_request;
 use super::Context;
-use crate::api::http::caller;
+use crate::api::http::{caller, reject, with_state};
 use crate::identity::User;
 
 /// Longest `X-QuerySession-ID` accepted.
@@ -22,7 +22,7 @@ pub const MAX_LIMIT: usize = 100;
 pub struct Caller {
     /// The authenticated user (anonymous in `none` mode without credentials).
     pub user: User,
-    /// `X-User-ActiveRole` as sent: kept for role enforcement, not enforced yet.
+    /// `X-User-ActiveRole`: the one role the request acts with (also set on `user`).
     pub active_role: Option<String>,
     /// `X-QuerySession-ID`: selects the caller's gateway session (empty: the caller's default one).
     pub query_session: String,
@@ -33,12 +33,21 @@ pub fn request_caller(ctx: Arc<Context>) -> impl Filter<Extract = (Caller,), Err
     caller(ctx.gw.clone())
         .and(warp::header::optional::<String>("x-user-activerole"))
         .and(warp::header::optional::<String>("x-querysession-id"))
-        .and_then(|user: User, active_role: Option<String>, session: Option<String>| async move {
+        .and(with_state(ctx))
+        .and_then(|mut user: User, active_role: Option<String>, session: Option<String>, ctx: Arc<Context>| async move {
             let query_session = session.unwrap_or_default().trim().to_string();
             if query_session.len() > MAX_SESSION_KEY {
                 return Err(bad_request(format!("X-QuerySession-ID is longer than {MAX_SESSION_KEY} characters.")));
             }
             let active_role = active_role.map(|r| r.trim().to_string()).filter(|r| !r.is_empty());
+            if let Some(role) = &active_role {
+                // A role the user does not hold is refused here, before anything runs.
+                ctx.gw.iam().access(&user.name, Some(role)).map_err(reject)?;
+                if role != crate::identity::access::ACCOUNT_ADMIN {
+                    user.roles.remove(&crate::identity::Role::Admin);
+                }
+                user.active_role = Some(role.clone());
+            }
             Ok(Caller { user, active_role, query_session })
         })
 }

@@ -13,10 +13,14 @@
 //! - [`handlers`]: databases, tables, views; [`types`]: ByteHouse ↔ Flink types.
 //! - [`queries`]: queries, results, kill, abort, check-tables, statistics;
 //!   [`registry`]: query sessions and query ids.
+//! - [`iam`]: API keys, roles, assignments, grants, account status
+//!   ([`iam_model`] their wire types).
 //! - [`unoffered`]: the 501 routes; [`spec`]: the OpenAPI description of every route.
 
 pub mod filters;
 pub mod handlers;
+pub mod iam;
+pub mod iam_model;
 pub mod model;
 pub mod queries;
 pub mod registry;
@@ -91,12 +95,36 @@ pub fn routes(ctx: Arc<Context>, max_body: u64) -> BoxedFilter<(Response,)> {
     let kill = query().and(path("kill")).and(end()).and(post()).and(who.clone()).and_then(q::kill);
     let statistic = path("statistics").and(path("queries")).and(name()).and(end()).and(get()).and(who.clone()).and_then(q::statistic);
 
+    let keys = || path("iam").and(path("api-keys"));
+    let key = || keys().and(name());
+    let create_key = keys().and(end()).and(post()).and(who.clone()).and(json_body::<iam_model::CreateApiKeyRequest>(max_body, "CreateApiKeyRequest")).and_then(iam::create_key);
+    let list_keys = keys().and(end()).and(get()).and(who.clone()).and_then(iam::list_keys);
+    let delete_key = key().and(end()).and(delete()).and(who.clone()).and_then(iam::delete_key);
+    let key_status = key().and(path("status")).and(end()).and(patch()).and(who.clone())
+        .and(json_body::<iam_model::ApiKeyStatusRequest>(max_body, "ApiKeyStatusRequest")).and_then(iam::set_key_status);
+    let key_expiry = key().and(path("expiry")).and(end()).and(patch()).and(who.clone())
+        .and(json_body::<iam_model::ApiKeyExpiryRequest>(max_body, "ApiKeyExpiryRequest")).and_then(iam::extend_key);
+    let roles = path!("iam" / "roles").and(get()).and(listing()).and(who.clone()).and_then(iam::list_roles);
+    let assignments = || path!("iam" / "role-assignments");
+    let list_assignments = assignments().and(get()).and(query_map()).and(who.clone()).and_then(iam::list_assignments);
+    let assignment_body = move || json_body::<iam_model::AssignmentRequest>(max_body, "AssignmentRequest");
+    let assign = assignments().and(post()).and(who.clone()).and(assignment_body()).and_then(iam::assign);
+    let unassign = assignments().and(delete()).and(who.clone()).and(assignment_body()).and_then(iam::unassign);
+    let permission_body = move || json_body::<iam_model::PermissionRequest>(max_body, "PermissionRequest");
+    let grant = path!("iam" / "permissions" / "grant").and(post()).and(who.clone()).and(permission_body()).and_then(iam::grant);
+    let revoke = path!("iam" / "permissions" / "revoke").and(post()).and(who.clone()).and(permission_body()).and_then(iam::revoke);
+    let permissions = path!("iam" / "permissions").and(get()).and(query_map()).and(who.clone()).and_then(iam::list_permissions);
+    let account = path!("account" / "status").and(get()).and(who.clone()).and_then(iam::account_status);
+
     // Grouped and boxed: one flat chain of this many filters is a type too deep to compile.
     let databases = list_dbs.or(create_db).unify().or(get_db).unify().or(delete_db).unify().boxed();
     let relations = tables.or(all).unify().or(views).unify().or(create_table).unify().or(get_table).unify().or(update_table).unify()
         .or(delete_table).unify().or(get_view).unify().boxed();
     let queries = sync.or(abort).unify().or(kill_sync).unify().or(submit_async).unify().or(check).unify().or(dialects).unify()
         .or(status).unify().or(results).unify().or(kill).unify().or(statistic).unify().boxed();
-    let api = databases.or(relations).unify().or(queries).unify().or(unoffered::routes(who)).unify();
+    let identity = create_key.or(list_keys).unify().or(delete_key).unify().or(key_status).unify().or(key_expiry).unify().or(roles).unify()
+        .or(list_assignments).unify().or(assign).unify().or(unassign).unify().or(grant).unify().or(revoke).unify().or(permissions).unify()
+        .or(account).unify().boxed();
+    let api = databases.or(relations).unify().or(queries).unify().or(identity).unify().or(unoffered::routes(who)).unify();
     path!("bytehouse" / "v1" / ..).and(api.recover(rejection::recover).unify()).boxed()
 }
