@@ -7,7 +7,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement
 use utoipa::openapi::{RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
-use crate::api::bytehouse::{model as bh_model, spec as bh};
+use crate::api::bytehouse::{iam_model as bh_iam, model as bh_model, spec as bh};
 use crate::api::flink::{handlers, model};
 use crate::api::kyuubi::{admin as kyuubi_admin, batches as kyuubi_batches, handlers as kyuubi, metadata as kyuubi_metadata, model as kyuubi_model};
 use crate::api::livy::{batches as livy_batches, model as livy_model, sessions as livy_sessions, statements as livy_statements};
@@ -30,7 +30,8 @@ Under `/livy` the gateway speaks the Apache Livy REST API (tag `livy`; SQL only)
 failures `{\"msg\": ...}` (LivyMessage) with Livy's statuses (request faults and unknown fields 400, unknown ids 404, \
 an unknown `Accept` API version 406).\n\n\
 Under `/bytehouse/v1` the gateway answers a ByteHouse-style management API (tag `bytehouse`): databases, tables and views of \
-the caller's query session (`X-QuerySession-ID`), and SQL queries run sync or async. Every answer is one envelope: \
+the caller's query session (`X-QuerySession-ID`), SQL queries run sync or async, API keys, roles, grants and the account \
+status. Every answer is one envelope: \
 `{\"message\":\"Success\",\"error\":{},\"data\":...}` (listings add `\"meta\":{\"total\",\"offset\",\"limit\"}`), failures \
 `{\"message\",\"error\":{\"code\",\"message\"}}` (BytehouseError); query rows are `{\"columns\":[{\"name\",\"type\"}],\"rows\":[[...]]}`. \
 Data loading and metadata subscription answer 501.",
@@ -60,6 +61,9 @@ Data loading and metadata subscription answer 501.",
         bh::create_table, bh::get_table, bh::update_table, bh::delete_table, bh::list_materialized_views, bh::get_materialized_view,
         bh::query_sync, bh::abort_sync_query, bh::kill_sync_query, bh::query_async, bh::query_status, bh::query_results, bh::kill_query,
         bh::check_tables, bh::dialects, bh::query_statistic,
+        bh::create_api_key, bh::list_api_keys, bh::delete_api_key, bh::set_api_key_status, bh::extend_api_key, bh::list_roles,
+        bh::list_role_assignments, bh::assign_role, bh::unassign_role, bh::grant_permission, bh::revoke_permission, bh::list_permissions,
+        bh::account_status,
         bh::subscribe_metadata, bh::unsubscribe_metadata, bh::create_connection, bh::list_connections, bh::update_connection,
         bh::delete_connection, bh::get_masked_connection, bh::create_import_job, bh::list_import_jobs, bh::get_import_job,
         bh::update_import_job, bh::delete_import_job, bh::rename_import_job, bh::describe_import_job, bh::import_job_start_arguments,
@@ -94,6 +98,11 @@ Data loading and metadata subscription answer 501.",
         bh_model::ColumnView, bh_model::PartitionKey, bh_model::TableView, bh_model::ColumnSpec, bh_model::CreateTableRequest,
         bh_model::UpdateTableRequest, bh_model::QueryRequest, bh_model::QueryColumn, bh_model::QueryResult, bh_model::QueryStatus,
         bh_model::CheckTablesRequest, bh_model::TableRef, bh_model::CheckTablesView, bh_model::Dialect, bh_model::QueryStatistic,
+        bh_iam::ApiKeyView, bh_iam::CreatedApiKey, bh_iam::CreateApiKeyRequest, bh_iam::ApiKeyStatusRequest, bh_iam::ApiKeyExpiryRequest,
+        bh_iam::PermissionView, bh_iam::RoleView, bh_iam::AssignmentView, bh_iam::AssignmentRequest, bh_iam::PermissionRequest,
+        bh_iam::AccountUser, bh_iam::AccountStatus, bh_iam::ApiKeyListResponse, bh_iam::CreatedApiKeyResponse, bh_iam::ApiKeyResponse,
+        bh_iam::AssignmentListResponse, bh_iam::AssignmentResponse, bh_iam::PermissionListResponse, bh_iam::PermissionResponse,
+        bh_iam::AccountStatusResponse, bh_iam::RoleListResponse,
     )),
     modifiers(&Authentication, &ProtocolOperationIds),
     tags(

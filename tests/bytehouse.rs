@@ -248,7 +248,7 @@ async fn bearer_keys_are_required_and_queries_are_their_owners() {
     let wrong = server.bh_with(Method::GET, "/databases", None, Headers { auth: Some("Bearer sg_nope_nope"), ..Headers::default() }).await;
     bh_error(&wrong, StatusCode::UNAUTHORIZED, "UNAUTHENTICATED");
     bh_error(&server.bh(Method::GET, "/connections", None).await, StatusCode::UNAUTHORIZED, "UNAUTHENTICATED");
-    let as_alice = || Headers { auth: Some(&alice), role: Some("AccountAdmin"), ..Headers::default() };
+    let as_alice = || Headers { auth: Some(&alice), role: Some("Developer"), ..Headers::default() };
     let as_bob = || Headers { auth: Some(&bob), ..Headers::default() };
     let listed = server.bh_ok(Method::GET, "/databases", None, as_alice()).await;
     assert_eq!(names(&listed), vec!["default_database"]);

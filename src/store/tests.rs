@@ -187,3 +187,36 @@ fn urls_parse_and_hide_passwords() {
     let pg = StoreUrl::parse("postgres://gw:secret@db:5432/meta").unwrap();
     assert_eq!(pg.redacted(), "postgres://gw@db:5432/meta");
 }
+
+#[tokio::test]
+async fn identity_rows_are_numbered_changed_and_kept() {
+    for url in locations().await {
+        let _cleanup = Cleanup(url.clone());
+        let store = SqlStore::open(&url).await.unwrap();
+        assert_eq!(store.user_number("alice").await.unwrap(), 1);
+        assert_eq!(store.user_number("bob").await.unwrap(), 2);
+        assert_eq!(store.user_number("alice").await.unwrap(), 1, "a user keeps its number");
+        let key = StoredKey { id: "k1".into(), owner: "alice".into(), secret_sha256: "ab".repeat(32), comment: "c".into(), enabled: true, expires_at: 0, created_at: 5 };
+        store.change_identity(&IdentityChange::PutKey(key.clone())).await.unwrap();
+        store.change_identity(&IdentityChange::PutKey(StoredKey { enabled: false, expires_at: 9, ..key.clone() })).await.unwrap();
+        store.change_identity(&IdentityChange::Assign("bob".into(), "ReadOnly".into())).await.unwrap();
+        store.change_identity(&IdentityChange::Assign("bob".into(), "ReadOnly".into())).await.unwrap();
+        store.change_identity(&IdentityChange::Assign("bob".into(), "analyst".into())).await.unwrap();
+        store.change_identity(&IdentityChange::Unassign("bob".into(), "analyst".into())).await.unwrap();
+        let grant = StoredGrant { role: "analyst".into(), object_type: "Database".into(), resource: "c.d".into(), action: "SELECT".into(), grant_option: false };
+        store.change_identity(&IdentityChange::Grant(grant.clone())).await.unwrap();
+        store.change_identity(&IdentityChange::Grant(StoredGrant { grant_option: true, ..grant.clone() })).await.unwrap();
+        store.close().await;
+        let again = SqlStore::open(&url).await.unwrap();
+        let rows = again.identity().await.unwrap();
+        assert_eq!(rows.users, [("alice".to_string(), 1), ("bob".to_string(), 2)], "{}", again.backend());
+        assert_eq!(rows.keys, [StoredKey { enabled: false, expires_at: 9, ..key }]);
+        assert_eq!(rows.assignments, [("bob".to_string(), "ReadOnly".to_string())]);
+        assert_eq!(rows.grants, [StoredGrant { grant_option: true, ..grant.clone() }]);
+        again.change_identity(&IdentityChange::Revoke(grant)).await.unwrap();
+        again.change_identity(&IdentityChange::DeleteKey("k1".into())).await.unwrap();
+        let rows = again.identity().await.unwrap();
+        assert!(rows.grants.is_empty() && rows.keys.is_empty());
+        again.close().await;
+    }
+}

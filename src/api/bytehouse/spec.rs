@@ -9,6 +9,8 @@ use super::model::*;
 
 const QS: &str = "Picks the caller's query session (gateway session): DDL, `USE` and queries of one id see each other; absent: the caller's default session";
 
+const ROLE: &str = "The one role the request acts with (one the caller holds; an AccountAdmin may take any); absent: all the caller's roles. A role not held is 403";
+
 macro_rules! doc_stub {
     ($(#[$meta:meta])* $name:ident) => {
         $(#[$meta])*
@@ -19,7 +21,7 @@ macro_rules! doc_stub {
 doc_stub!(#[utoipa::path(get, path = "/bytehouse/v1/databases", tag = "bytehouse", operation_id = "list_databases",
     params(("filter" = Option<String>, Query, description = "Case-insensitive substring of the name"), ("offset" = Option<u64>, Query, description = "Items to skip (default 0)"),
         ("limit" = Option<u64>, Query, description = "Most items (default 100; larger values are clamped to 100)"), ("X-QuerySession-ID" = Option<String>, Header, description = QS),
-        ("X-User-ActiveRole" = Option<String>, Header, description = "Accepted and kept; roles are not enforced yet")),
+        ("X-User-ActiveRole" = Option<String>, Header, description = ROLE)),
     responses((status = 200, description = "A page of the databases of the session's current catalog", body = DatabaseListResponse),
         (status = 400, description = "A negative or non-integer offset or limit", body = BytehouseError)))] list_databases);
 
@@ -178,3 +180,69 @@ unoffered_by_id! {
     execution_logs: get "/bytehouse/v1/executions/{id}/logs";
     kafka_status: get "/bytehouse/v1/executions/{id}/kafka-status";
 }
+
+use super::iam_model::*;
+
+doc_stub!(#[utoipa::path(post, path = "/bytehouse/v1/iam/api-keys", tag = "bytehouse", operation_id = "create_api_key",
+    request_body(content = CreateApiKeyRequest, content_type = "application/json"),
+    responses((status = 200, description = "A key for the caller; `key` is shown only in this answer", body = CreatedApiKeyResponse),
+        (status = 400, description = "expiryInDays outside 1..3650, a comment over 256 characters", body = BytehouseError),
+        (status = 409, description = "`CONFLICT`: the caller holds sluicegate.iam.max-keys-per-user keys already", body = BytehouseError)))] create_api_key);
+
+doc_stub!(#[utoipa::path(get, path = "/bytehouse/v1/iam/api-keys", tag = "bytehouse", operation_id = "list_api_keys",
+    responses((status = 200, description = "The caller's keys (everyone's for an AccountAdmin), never their secrets", body = ApiKeyListResponse)))] list_api_keys);
+
+doc_stub!(#[utoipa::path(delete, path = "/bytehouse/v1/iam/api-keys/{api_key_id}", tag = "bytehouse", operation_id = "delete_api_key",
+    params(("api_key_id" = String, Path, description = "The key's id")),
+    responses((status = 200, description = "Deleted: the key is refused from now on", body = SuccessResponse),
+        (status = 404, description = "No such key of the caller's", body = BytehouseError)))] delete_api_key);
+
+doc_stub!(#[utoipa::path(patch, path = "/bytehouse/v1/iam/api-keys/{api_key_id}/status", tag = "bytehouse", operation_id = "set_api_key_status",
+    params(("api_key_id" = String, Path, description = "The key's id")), request_body(content = ApiKeyStatusRequest, content_type = "application/json"),
+    responses((status = 200, description = "The key after the change", body = ApiKeyResponse), (status = 400, description = "status is not ENABLED or DISABLED", body = BytehouseError),
+        (status = 404, description = "No such key of the caller's", body = BytehouseError)))] set_api_key_status);
+
+doc_stub!(#[utoipa::path(patch, path = "/bytehouse/v1/iam/api-keys/{api_key_id}/expiry", tag = "bytehouse", operation_id = "extend_api_key",
+    params(("api_key_id" = String, Path, description = "The key's id")), request_body(content = ApiKeyExpiryRequest, content_type = "application/json"),
+    responses((status = 200, description = "The key with its later expiry", body = ApiKeyResponse),
+        (status = 400, description = "addExpiryInDays outside 1..3650, or the key never expires", body = BytehouseError),
+        (status = 404, description = "No such key of the caller's", body = BytehouseError)))] extend_api_key);
+
+doc_stub!(#[utoipa::path(get, path = "/bytehouse/v1/iam/roles", tag = "bytehouse", operation_id = "list_roles",
+    params(("filter" = Option<String>, Query, description = "Case-insensitive substring of the name"), ("offset" = Option<u64>, Query, description = "Items to skip"),
+        ("limit" = Option<u64>, Query, description = "Most items (default and most 100)")),
+    responses((status = 200, description = "The built-in roles, then the roles grants define", body = RoleListResponse)))] list_roles);
+
+doc_stub!(#[utoipa::path(get, path = "/bytehouse/v1/iam/role-assignments", tag = "bytehouse", operation_id = "list_role_assignments",
+    params(("UserID" = Option<String>, Query, description = "A user number or name; absent: everyone's (AccountAdmin) or the caller's")),
+    responses((status = 200, description = "Assignments", body = AssignmentListResponse), (status = 403, description = "Another user's, asked by a non-admin", body = BytehouseError),
+        (status = 404, description = "`USER_NOT_FOUND`", body = BytehouseError)))] list_role_assignments);
+
+doc_stub!(#[utoipa::path(post, path = "/bytehouse/v1/iam/role-assignments", tag = "bytehouse", operation_id = "assign_role",
+    request_body(content = AssignmentRequest, content_type = "application/json"),
+    responses((status = 200, description = "Assigned (AccountAdmin only)", body = AssignmentResponse), (status = 403, description = "The caller is not an AccountAdmin", body = BytehouseError),
+        (status = 404, description = "`USER_NOT_FOUND` (an unknown number) or `NOT_FOUND` (an unknown role)", body = BytehouseError)))] assign_role);
+
+doc_stub!(#[utoipa::path(delete, path = "/bytehouse/v1/iam/role-assignments", tag = "bytehouse", operation_id = "unassign_role",
+    request_body(content = AssignmentRequest, content_type = "application/json"),
+    responses((status = 200, description = "Un-assigned (AccountAdmin only)", body = AssignmentResponse), (status = 403, description = "The caller is not an AccountAdmin", body = BytehouseError),
+        (status = 404, description = "`ASSIGNMENT_NOT_FOUND`", body = BytehouseError)))] unassign_role);
+
+doc_stub!(#[utoipa::path(post, path = "/bytehouse/v1/iam/permissions/grant", tag = "bytehouse", operation_id = "grant_permission",
+    request_body(content = PermissionRequest, content_type = "application/json"),
+    responses((status = 200, description = "Granted (AccountAdmin only); granting to a new role name defines that role", body = PermissionResponse),
+        (status = 400, description = "An unknown object type or action, a missing resource", body = BytehouseError), (status = 403, description = "The caller is not an AccountAdmin", body = BytehouseError)))] grant_permission);
+
+doc_stub!(#[utoipa::path(post, path = "/bytehouse/v1/iam/permissions/revoke", tag = "bytehouse", operation_id = "revoke_permission",
+    request_body(content = PermissionRequest, content_type = "application/json"),
+    responses((status = 200, description = "Revoked (AccountAdmin only)", body = SuccessResponse), (status = 403, description = "The caller is not an AccountAdmin", body = BytehouseError),
+        (status = 404, description = "`PERMISSION_NOT_FOUND`", body = BytehouseError)))] revoke_permission);
+
+doc_stub!(#[utoipa::path(get, path = "/bytehouse/v1/iam/permissions", tag = "bytehouse", operation_id = "list_permissions",
+    params(("RoleName" = Option<String>, Query, description = "Only this role's"), ("ByteHouseResourceID" = Option<String>, Query, description = "Only on this resource (`catalog.database`, a catalog, `*`)"),
+        ("SecureObjectTypeName" = Option<String>, Query, description = "Only of this type (Account, Catalog, Database)")),
+    responses((status = 200, description = "Granted permissions (built-in roles' own are described in /iam/roles)", body = PermissionListResponse)))] list_permissions);
+
+doc_stub!(#[utoipa::path(get, path = "/bytehouse/v1/account/status", tag = "bytehouse", operation_id = "account_status",
+    params(("X-User-ActiveRole" = Option<String>, Header, description = ROLE)),
+    responses((status = 200, description = "The account and the caller's roles", body = AccountStatusResponse)))] account_status);
