@@ -56,6 +56,7 @@ pub const KEYS: &[Key] = &[
     Key { name: "sluicegate.auth.admins", default: "(none)", help: "comma-separated users who see and manage everything and may act for anyone" },
     Key { name: "sluicegate.auth.proxy-users", default: "(none)", help: "comma-separated real:proxy pairs a non-admin may impersonate (proxy * = anyone)" },
     Key { name: "sluicegate.iam.max-keys-per-user", default: "2", help: "most API keys a user may create through the management API (POST /bytehouse/v1/iam/api-keys)" },
+    Key { name: "sluicegate.bytehouse.max-query-sessions-per-user", default: "100", help: "most live X-QuerySession-ID sessions one user holds in the ByteHouse API (429 beyond)" },
     Key { name: "sluicegate.auth.cache-ttl", default: "1 min", help: "how long verified passwords are remembered (0 = verify every request)" },
     Key { name: "livy.server.csrf-protection.enabled", default: "false", help: "Livy API: refuse POST/PUT/DELETE requests without an X-Requested-By header (400)" },
     Key { name: "livy.rsc.sql.num-rows", default: "1000", help: "Livy API: most rows a statement's output carries (a session's conf may set its own)" },
@@ -101,6 +102,8 @@ pub struct Settings {
     pub metadata_url: crate::store::StoreUrl,
     /// In-memory tables keep their rows under the state directory.
     pub persist_memory_tables: bool,
+    /// Most live `X-QuerySession-ID` sessions one user may hold (ByteHouse API).
+    pub max_query_sessions_per_user: usize,
 }
 
 /// Settings of the Livy REST API.
@@ -215,10 +218,25 @@ impl Settings {
             "false" => false,
             other => return Err(ConfigError(format!("sluicegate.memory-tables.persist: expected true or false, not '{other}'"))),
         };
+        let max_query_sessions_per_user = num(take("sluicegate.bytehouse.max-query-sessions-per-user"), "sluicegate.bytehouse.max-query-sessions-per-user", "100")?.max(1);
         if let Some(unknown) = props.keys().find(|k| k.starts_with("sluicegate.")) {
             return Err(ConfigError(format!("unknown setting: {unknown}")));
         }
-        Ok(Settings { bind_address, bind_ports, sessions, results, max_request_bytes, session_defaults: props, data_roots, auth, livy, state_dir, metadata_url, persist_memory_tables })
+        Ok(Settings {
+            bind_address,
+            bind_ports,
+            sessions,
+            results,
+            max_request_bytes,
+            session_defaults: props,
+            data_roots,
+            auth,
+            livy,
+            state_dir,
+            metadata_url,
+            persist_memory_tables,
+            max_query_sessions_per_user,
+        })
     }
 }
 

@@ -123,7 +123,7 @@ pub fn routes(gw: Arc<Gateway>, settings: &Settings, instance: String) -> impl F
     });
     let kyuubi = Arc::new(api::kyuubi::Context { gw: gw.clone(), instance, fetch_limit: settings.results.page_rows });
     let livy = Arc::new(api::livy::Context::new(gw.clone(), "/livy", settings.livy));
-    let bytehouse = Arc::new(api::bytehouse::Context::new(gw.clone()));
+    let bytehouse = Arc::new(api::bytehouse::Context::new(gw.clone(), settings.max_query_sessions_per_user));
     // Requests of the Livy port see only Livy, at the root (same sessions as under /livy).
     let livy_port = warp::ext::optional::<LivyPort>()
         .and_then(|port: Option<LivyPort>| async move { port.map(|_| ()).ok_or_else(warp::reject::not_found) })

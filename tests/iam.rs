@@ -13,6 +13,11 @@ use common::*;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
+/// Query session `session` as `auth`.
+fn as_<'a>(session: &'a str, auth: &'a str) -> Headers<'a> {
+    Headers { auth: Some(auth), session: Some(session), ..Headers::default() }
+}
+
 fn auth(header: &str) -> Headers<'_> {
     Headers { auth: Some(header), ..Headers::default() }
 }
@@ -228,4 +233,18 @@ async fn a_role_defined_by_grants_reads_only_what_it_was_granted() {
     assert!(flink_run(&server, &carol, &s, "INSERT INTO sales.orders VALUES (2)").await.unwrap_err().contains("no INSERT permission"));
     // Constant queries read nothing.
     flink_run(&server, &carol, &s, "SELECT 1").await.unwrap();
+}
+
+#[tokio::test]
+async fn each_user_holds_a_bounded_number_of_query_sessions() {
+    let server = start_server_with(&[("sluicegate.bytehouse.max-query-sessions-per-user", "2")]).await;
+    let (alice, bob) = (basic("alice", ""), basic("bob", ""));
+    server.bh_sync_as(as_("one", &alice), "SELECT 1").await;
+    server.bh_sync_as(as_("two", &alice), "SELECT 1").await;
+    // The same ids again are the same sessions, not new ones.
+    server.bh_sync_as(as_("one", &alice), "SELECT 1").await;
+    let refused = bh_refused(&server, Method::POST, "/queries/sync", Some(json!({"query": "SELECT 1"})), as_("three", &alice), StatusCode::TOO_MANY_REQUESTS, "LIMIT_EXCEEDED").await;
+    assert!(refused.contains("max-query-sessions-per-user"), "{refused}");
+    // Another user's count is their own.
+    server.bh_sync_as(as_("three", &bob), "SELECT 1").await;
 }

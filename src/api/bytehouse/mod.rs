@@ -51,9 +51,10 @@ pub struct Context {
 }
 
 impl Context {
-    /// A context with no query sessions or queries yet.
-    pub fn new(gw: Arc<Gateway>) -> Self {
-        Context { gw, registry: registry::Registry::default() }
+    /// A context with no query sessions or queries yet; each user may hold
+    /// `max_sessions` query sessions.
+    pub fn new(gw: Arc<Gateway>, max_sessions: usize) -> Self {
+        Context { gw, registry: registry::Registry::new(max_sessions) }
     }
 }
 

@@ -74,6 +74,9 @@ impl Query {
 /// Sessions and queries of the API.
 #[derive(Debug, Default)]
 pub struct Registry {
+    /// Most live query sessions one user may hold: each id opens a gateway
+    /// session, so one client inventing ids must not use up the gateway's.
+    max_sessions_per_user: usize,
     /// Gateway session by (user name, query session id).
     sessions: Mutex<HashMap<(String, String), Uuid>>,
     /// Queries by id, and their ids oldest first.
@@ -83,6 +86,11 @@ pub struct Registry {
 }
 
 impl Registry {
+    /// No sessions or queries yet; at most `max_sessions_per_user` query sessions per user.
+    pub fn new(max_sessions_per_user: usize) -> Self {
+        Registry { max_sessions_per_user, ..Registry::default() }
+    }
+
     /// The gateway session of `user`'s query session `key`, opened when it has none (or it expired).
     pub fn session(&self, gw: &Gateway, user: &User, key: &str) -> Result<Uuid> {
         let mut sessions = self.sessions.lock().unwrap_or_else(|e| e.into_inner());
@@ -91,6 +99,15 @@ impl Registry {
             && gw.sessions().get(user, *handle).is_ok()
         {
             return Ok(*handle);
+        }
+        // Forget the user's sessions that ended (closed, expired), then count.
+        sessions.retain(|(owner, _), handle| owner != &user.name || gw.sessions().get(user, *handle).is_ok());
+        let held = sessions.keys().filter(|(owner, _)| owner == &user.name).count();
+        if held >= self.max_sessions_per_user {
+            return Err(GatewayError::LimitExceeded(format!(
+                "User '{}' holds {held} query sessions (X-QuerySession-ID), the most allowed (sluicegate.bytehouse.max-query-sessions-per-user); reuse one or let one expire.",
+                user.name
+            )));
         }
         let name = if key.is_empty() { "bytehouse".to_string() } else { format!("bytehouse {key}") };
         // A sync query's INSERT has landed when it answers, as ByteHouse's does:

@@ -87,10 +87,12 @@ doc_stub!(#[utoipa::path(get, path = "/bytehouse/v1/databases/{db}/materialized-
         (status = 404, description = "`TABLE_NOT_FOUND` (also for a plain table)", body = BytehouseError)))] get_materialized_view);
 
 doc_stub!(#[utoipa::path(post, path = "/bytehouse/v1/queries/sync", tag = "bytehouse", operation_id = "query_sync",
-    params(("X-QuerySession-ID" = Option<String>, Header, description = QS)), request_body(content = QueryRequest, content_type = "application/json"),
+    params(("X-QuerySession-ID" = Option<String>, Header, description = QS), ("X-User-ActiveRole" = Option<String>, Header, description = ROLE)), request_body(content = QueryRequest, content_type = "application/json"),
     responses((status = 200, description = "The last statement's rows (`async: false`), or, still running after `asyncModeSwitchAfterInSec`, its id and state (`async: true`)", body = QueryResponse),
         (status = 400, description = "No query, bad mode, bad JSON; `QUERY_FAILED` (a statement failed)", body = BytehouseError),
-        (status = 409, description = "`QUERY_ID_TAKEN` (queryID of a running query), `QUERY_CANCELLED` (aborted or killed meanwhile)", body = BytehouseError)))] query_sync);
+        (status = 403, description = "`FORBIDDEN`: the caller's role lacks a permission the statement needs, or does not hold X-User-ActiveRole", body = BytehouseError),
+        (status = 409, description = "`QUERY_ID_TAKEN` (queryID of a running query), `QUERY_CANCELLED` (aborted or killed meanwhile)", body = BytehouseError),
+        (status = 429, description = "`LIMIT_EXCEEDED`: a new X-QuerySession-ID beyond sluicegate.bytehouse.max-query-sessions-per-user", body = BytehouseError)))] query_sync);
 
 doc_stub!(#[utoipa::path(post, path = "/bytehouse/v1/queries/sync/abort", tag = "bytehouse", operation_id = "abort_sync_query",
     params(("X-QuerySession-ID" = Option<String>, Header, description = "The query session whose running sync query is cancelled")),
