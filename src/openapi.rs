@@ -164,12 +164,13 @@ impl Modify for Authentication {
                     operation.security = Some(vec![SecurityRequirement::default(), SecurityRequirement::new("bearer", Vec::<String>::new())]);
                     operation.responses.responses.insert("401".into(), error("`UNAUTHENTICATED`: missing, unusable, expired or wrong credentials (with `WWW-Authenticate`)", "BytehouseError"));
                     let responses = &mut operation.responses.responses;
-                    // Every route reads its caller: headers, roles, and (outside IAM) a query session.
+                    // Every route reads its caller (headers, the active role); some open its query session.
                     responses.entry("400".into()).or_insert_with(|| error("`BAD_REQUEST`: a malformed header, path, query or body", "BytehouseError"));
                     responses
                         .entry("403".into())
                         .or_insert_with(|| error("`FORBIDDEN`: X-User-ActiveRole names a role the caller does not hold, or the role lacks a permission this needs", "BytehouseError"));
-                    if !path.starts_with("/bytehouse/v1/iam/") && !path.starts_with("/bytehouse/v1/account/") {
+                    let opens_session = path.starts_with("/bytehouse/v1/databases") || ["/bytehouse/v1/queries/sync", "/bytehouse/v1/queries/async", "/bytehouse/v1/queries/check-tables"].contains(&path.as_str());
+                    if opens_session {
                         responses.entry("429".into()).or_insert_with(|| {
                             error("`LIMIT_EXCEEDED`: a new X-QuerySession-ID beyond sluicegate.bytehouse.max-query-sessions-per-user", "BytehouseError")
                         });

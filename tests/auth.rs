@@ -68,13 +68,7 @@ async fn none_mode_separates_users_by_the_basic_name() {
 
 #[tokio::test]
 async fn basic_mode_refuses_missing_and_wrong_credentials() {
-    let dir = std::env::temp_dir().join(format!("sg-auth-test-{}", uuid::Uuid::new_v4()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let users = dir.join("users");
-    for (name, password) in [("alice", "pa"), ("bob", "pb"), ("root", "pr")] {
-        sluicegate::identity::users_file::add_user(&users, name, password).unwrap();
-    }
-    let users_path = users.display().to_string();
+    let (dir, users_path) = users_file("sg-auth-test");
     let server = start_server_with(&[("sluicegate.auth.mode", "basic"), ("sluicegate.auth.users-file", &users_path), ("sluicegate.auth.admins", "root")]).await;
 
     let (missing, headers) = server.call_with(Method::POST, "/v4/sessions", Some(json!({})), None).await;

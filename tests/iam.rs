@@ -61,13 +61,7 @@ async fn flink_session(server: &TestServer, who: &str) -> String {
 
 #[tokio::test]
 async fn api_keys_are_shown_once_capped_managed_and_kept_across_restarts() {
-    let dir = std::env::temp_dir().join(format!("sg-iam-test-{}", uuid::Uuid::new_v4()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let users = dir.join("users");
-    for (name, password) in [("alice", "pa"), ("bob", "pb"), ("root", "pr")] {
-        sluicegate::identity::users_file::add_user(&users, name, password).unwrap();
-    }
-    let users_path = users.display().to_string();
+    let (dir, users_path) = users_file("sg-iam-test");
     let server = start_server_with(&[("sluicegate.auth.mode", "basic"), ("sluicegate.auth.users-file", &users_path), ("sluicegate.auth.admins", "root")]).await;
     let (alice, bob, root) = (basic("alice", "pa"), basic("bob", "pb"), basic("root", "pr"));
 

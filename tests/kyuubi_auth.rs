@@ -103,13 +103,7 @@ async fn admin_routes_describe_the_gateway() {
 
 #[tokio::test]
 async fn basic_mode_answers_401_without_and_403_with_wrong_credentials() {
-    let dir = std::env::temp_dir().join(format!("sg-kyuubi-auth-{}", uuid::Uuid::new_v4()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let users = dir.join("users");
-    for (name, password) in [("alice", "pa"), ("bob", "pb"), ("root", "pr")] {
-        sluicegate::identity::users_file::add_user(&users, name, password).unwrap();
-    }
-    let users_path = users.display().to_string();
+    let (dir, users_path) = users_file("sg-kyuubi-auth");
     let server = start_server_with(&[("sluicegate.auth.mode", "basic"), ("sluicegate.auth.users-file", &users_path), ("sluicegate.auth.admins", "root")]).await;
     let (missing, headers) = server.call_with(Method::POST, "/api/v1/sessions", Some(json!({})), None).await;
     assert_eq!(missing.status, StatusCode::UNAUTHORIZED);

@@ -311,13 +311,7 @@ async fn the_livy_port_serves_livy_at_the_root() {
 
 #[tokio::test]
 async fn basic_mode_refuses_missing_and_wrong_credentials_as_livy_errors() {
-    let dir = std::env::temp_dir().join(format!("sg-livy-auth-{}", uuid::Uuid::new_v4()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let users = dir.join("users");
-    for (name, password) in [("alice", "pa"), ("bob", "pb"), ("root", "pr")] {
-        sluicegate::identity::users_file::add_user(&users, name, password).unwrap();
-    }
-    let users_path = users.display().to_string();
+    let (dir, users_path) = users_file("sg-livy-auth");
     let server = start_server_with(&[("sluicegate.auth.mode", "basic"), ("sluicegate.auth.users-file", &users_path), ("sluicegate.auth.admins", "root")]).await;
     let (missing, headers) = server.livy_with(Method::POST, "/sessions", Some(json!({"kind": "sql"})), &[]).await;
     assert_eq!(missing.status, StatusCode::UNAUTHORIZED);

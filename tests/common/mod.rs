@@ -110,6 +110,18 @@ impl TestServer {
     }
 }
 
+/// A users file holding alice (password `pa`), bob (`pb`) and root (`pr`)
+/// in a fresh directory named after `prefix`: the directory and the file's path.
+pub fn users_file(prefix: &str) -> (std::path::PathBuf, String) {
+    let dir = std::env::temp_dir().join(format!("{prefix}-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let users = dir.join("users");
+    for (name, password) in [("alice", "pa"), ("bob", "pb"), ("root", "pr")] {
+        sluicegate::identity::users_file::add_user(&users, name, password).unwrap();
+    }
+    (dir, users.display().to_string())
+}
+
 /// An HTTP answer: status, raw body, parsed body (Null when not JSON).
 #[derive(Debug)]
 pub struct Answer {

@@ -20,10 +20,9 @@ pub const MAX_LIMIT: usize = 100;
 /// Who asks, and in which query session.
 #[derive(Debug, Clone)]
 pub struct Caller {
-    /// The authenticated user (anonymous in `none` mode without credentials).
+    /// The authenticated user (anonymous in `none` mode without credentials),
+    /// acting with `X-User-ActiveRole` when sent.
     pub user: User,
-    /// `X-User-ActiveRole`: the one role the request acts with (also set on `user`).
-    pub active_role: Option<String>,
     /// `X-QuerySession-ID`: selects the caller's gateway session (empty: the caller's default one).
     pub query_session: String,
 }
@@ -40,15 +39,15 @@ pub fn request_caller(ctx: Arc<Context>) -> impl Filter<Extract = (Caller,), Err
                 return Err(bad_request(format!("X-QuerySession-ID is longer than {MAX_SESSION_KEY} characters.")));
             }
             let active_role = active_role.map(|r| r.trim().to_string()).filter(|r| !r.is_empty());
-            if let Some(role) = &active_role {
+            if let Some(role) = active_role {
                 // A role the user does not hold is refused here, before anything runs.
-                ctx.gw.iam().access(&user.name, Some(role)).map_err(reject)?;
+                ctx.gw.iam().access(&user.name, Some(&role)).map_err(reject)?;
                 if role != crate::identity::access::ACCOUNT_ADMIN {
                     user.roles.remove(&crate::identity::Role::Admin);
                 }
-                user.active_role = Some(role.clone());
+                user.active_role = Some(role);
             }
-            Ok(Caller { user, active_role, query_session })
+            Ok(Caller { user, query_session })
         })
 }
 

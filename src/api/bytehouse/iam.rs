@@ -118,7 +118,7 @@ pub async fn list_roles(listing: Listing, ctx: Arc<Context>, _caller: Caller) ->
         .map(|r| RoleView { name: r.name, description: r.description, built_in: r.built_in, permissions: r.grants.into_iter().map(permission_view).collect() })
         .collect();
     let (data, meta) = listing.page(roles, |r| &r.name);
-    Ok(json_ok(&RoleListResponse { message: super::model::SUCCESS.into(), error: super::model::NoError {}, data, meta }))
+    Ok(json_ok(&RoleListResponse::new(data, meta)))
 }
 
 /// The user a request's `UserID` names: a number as listed, or a name.

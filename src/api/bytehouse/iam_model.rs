@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use super::model::{Meta, NoError, SUCCESS};
+use super::model::{envelope, Meta, NoError, SUCCESS};
 
 /// An API key as listed: never its secret.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -178,45 +178,13 @@ pub struct AccountStatus {
     pub user: AccountUser,
 }
 
-macro_rules! iam_envelope {
-    ($name:ident, $data:ty, $doc:literal) => {
-        #[doc = $doc]
-        #[derive(Debug, Clone, Serialize, ToSchema)]
-        pub struct $name {
-            /// `Success`.
-            pub message: String,
-            /// `{}`.
-            pub error: NoError,
-            /// The answer.
-            pub data: $data,
-        }
-        impl $name {
-            /// The envelope around `data`.
-            pub fn new(data: $data) -> Self {
-                $name { message: SUCCESS.into(), error: NoError {}, data }
-            }
-        }
-    };
-}
+envelope!(ApiKeyListResponse, Vec<ApiKeyView>, "The caller's API keys (everyone's for an AccountAdmin).");
+envelope!(CreatedApiKeyResponse, CreatedApiKey, "A new API key, shown once.");
+envelope!(ApiKeyResponse, ApiKeyView, "An API key after a change.");
+envelope!(AssignmentListResponse, Vec<AssignmentView>, "Role assignments.");
+envelope!(AssignmentResponse, AssignmentView, "The assignment made or removed.");
+envelope!(PermissionListResponse, Vec<PermissionView>, "Permissions granted to roles.");
+envelope!(PermissionResponse, PermissionView, "The permission granted or revoked.");
+envelope!(AccountStatusResponse, AccountStatus, "The account and the caller.");
 
-iam_envelope!(ApiKeyListResponse, Vec<ApiKeyView>, "The caller's API keys (everyone's for an AccountAdmin).");
-iam_envelope!(CreatedApiKeyResponse, CreatedApiKey, "A new API key, shown once.");
-iam_envelope!(ApiKeyResponse, ApiKeyView, "An API key after a change.");
-iam_envelope!(AssignmentListResponse, Vec<AssignmentView>, "Role assignments.");
-iam_envelope!(AssignmentResponse, AssignmentView, "The assignment made or removed.");
-iam_envelope!(PermissionListResponse, Vec<PermissionView>, "Permissions granted to roles.");
-iam_envelope!(PermissionResponse, PermissionView, "The permission granted or revoked.");
-iam_envelope!(AccountStatusResponse, AccountStatus, "The account and the caller.");
-
-/// `GET /iam/roles`: every role, with paging meta.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct RoleListResponse {
-    /// `Success`.
-    pub message: String,
-    /// `{}`.
-    pub error: NoError,
-    /// The roles.
-    pub data: Vec<RoleView>,
-    /// Total, offset and limit.
-    pub meta: Meta,
-}
+envelope!(RoleListResponse, Vec<RoleView>, meta, "Every role, with paging meta.");

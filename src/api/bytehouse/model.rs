@@ -111,6 +111,8 @@ macro_rules! envelope {
     };
 }
 
+pub(crate) use envelope;
+
 envelope!(DatabaseListResponse, Vec<DatabaseView>, meta, "A page of databases.");
 envelope!(DatabaseResponse, DatabaseView, "One database.");
 envelope!(TableListResponse, Vec<TableSummary>, meta, "A page of tables, views or materialized views.");
