@@ -64,8 +64,13 @@ pub const KEYS: &[Key] = &[
     Key { name: "sluicegate.state-dir", default: "state", help: "directory of the gateway's durable state (the metadata file, in-memory tables' data); created if missing" },
     Key { name: "sluicegate.metadata.url", default: "sqlite:(state-dir)/metadata.db", help: "the metadata store: sqlite:PATH, or postgres://user:password@host:port/db for a store several gateways share" },
     Key { name: "sluicegate.memory-tables.persist", default: "true", help: "in-memory tables (no connector) keep their rows across restarts as Parquet parts under (state-dir)/data, written before each INSERT reports success" },
+    Key { name: "sluicegate.vw", default: "(none)", help: "the virtual warehouse every session runs its queries on unless it sets its own (none: the shared engine)" },
+    Key { name: "sluicegate.vw.config.<id>", default: "(built-in 1-4)", help: "a virtual warehouse size preset: name=..., partitions=N, memory=SIZE, concurrency=N, queue=N (ids 1-4 are built in: xsmall, small, medium, large)" },
     Key { name: "sluicegate.data-roots", default: "data", help: "directories (comma-separated) that filesystem tables and scripts may read and write; created if missing" },
 ];
+
+/// Keys `sluicegate.vw.config.<id>` define virtual warehouse size presets.
+const POOL_CONFIG_PREFIX: &str = "sluicegate.vw.config.";
 
 /// `rest.*` aliases Flink accepts for the endpoint keys (lower priority).
 const ALIASES: &[(&str, &str)] = &[
@@ -104,6 +109,8 @@ pub struct Settings {
     pub persist_memory_tables: bool,
     /// Most live `X-QuerySession-ID` sessions one user may hold (ByteHouse API).
     pub max_query_sessions_per_user: usize,
+    /// Virtual warehouse size presets beside (or replacing) the built-in ones.
+    pub pool_configs: Vec<crate::pool::PoolConfig>,
 }
 
 /// Settings of the Livy REST API.
@@ -219,7 +226,15 @@ impl Settings {
             other => return Err(ConfigError(format!("sluicegate.memory-tables.persist: expected true or false, not '{other}'"))),
         };
         let max_query_sessions_per_user = num(take("sluicegate.bytehouse.max-query-sessions-per-user"), "sluicegate.bytehouse.max-query-sessions-per-user", "100")?.max(1);
-        if let Some(unknown) = props.keys().find(|k| k.starts_with("sluicegate.")) {
+        let preset_keys: Vec<String> = props.keys().filter(|k| k.starts_with(POOL_CONFIG_PREFIX)).cloned().collect();
+        let mut pool_configs = Vec::new();
+        for key in preset_keys {
+            let text = props.remove(&key).unwrap_or_default();
+            let id = key[POOL_CONFIG_PREFIX.len()..].parse::<i64>().map_err(|_| ConfigError(format!("{key}: the preset id after {POOL_CONFIG_PREFIX} must be a number")))?;
+            pool_configs.push(crate::pool::PoolConfig::parse(id, &text).map_err(|e| ConfigError(format!("{key}: {e}")))?);
+        }
+        // `sluicegate.vw` stays a session default: the pool sessions run their queries on.
+        if let Some(unknown) = props.keys().find(|k| k.starts_with("sluicegate.") && *k != crate::pool::POOL_PROPERTY) {
             return Err(ConfigError(format!("unknown setting: {unknown}")));
         }
         Ok(Settings {
@@ -236,6 +251,7 @@ impl Settings {
             metadata_url,
             persist_memory_tables,
             max_query_sessions_per_user,
+            pool_configs,
         })
     }
 }

@@ -118,7 +118,16 @@ impl Gateway {
     /// A gateway with no sessions; starts the idle-session sweeper.
     /// Catalog changes are made durable in `store` (kept in memory without
     /// one), the rows of in-memory tables under `memory_data`.
-    pub fn new(limits: SessionLimits, defaults: BTreeMap<String, String>, result_limits: ResultLimits, roots: DataRoots, auth: Authenticator, durable: Durability) -> Arc<Self> {
+    /// Engine pools may use the built-in size presets and `pool_configs`.
+    pub fn new(
+        limits: SessionLimits,
+        defaults: BTreeMap<String, String>,
+        result_limits: ResultLimits,
+        roots: DataRoots,
+        auth: Authenticator,
+        durable: Durability,
+        pool_configs: &[crate::pool::PoolConfig],
+    ) -> Arc<Self> {
         let metrics = Arc::new(Metrics::default());
         let history = durable.store.clone().map(HistoryWriter::start);
         let jobs = Arc::new(JobRegistry::default());
@@ -126,10 +135,12 @@ impl Gateway {
             jobs.record_history(history.clone());
         }
         let auth = auth.with_store(durable.store.clone());
-        let shared = Arc::new(EngineShared::new(jobs, roots, durable.store, durable.memory_data, auth.iam().clone()));
+        let pools = Arc::new(crate::pool::Pools::new(durable.store.clone(), pool_configs));
+        let shared = Arc::new(EngineShared::new(jobs, roots, durable.store, durable.memory_data, auth.iam().clone(), pools.clone()));
         let sessions = Arc::new(SessionRegistry::new(limits, defaults, result_limits, metrics.clone(), shared.clone()));
         let shutdown = CancellationToken::new();
         tokio::spawn(sessions.clone().run_expiry(shutdown.clone()));
+        tokio::spawn(pools.run(shutdown.clone()));
         Arc::new(Gateway { sessions, shutdown, metrics, shared, auth: Arc::new(auth), batches: BatchRegistry::default(), history })
     }
 
@@ -141,6 +152,11 @@ impl Gateway {
     /// Keys, roles and grants.
     pub fn iam(&self) -> &Arc<crate::identity::iam::Iam> {
         self.auth.iam()
+    }
+
+    /// Engine pools (virtual warehouses).
+    pub fn pools(&self) -> &Arc<crate::pool::Pools> {
+        &self.shared.pools
     }
 
     /// The caller of a request carrying this `Authorization` header.
@@ -220,6 +236,7 @@ impl Gateway {
     /// catalog; run once, before serving.
     pub async fn restore(&self) -> Result<crate::engine::durable::replay::Restored> {
         self.auth.iam().load().await?;
+        self.shared.pools.load().await?;
         crate::engine::durable::replay::replay(&self.shared, Arc::new(self.sessions.defaults().clone())).await
     }
 

@@ -16,6 +16,8 @@
 //!   dialect: connectors, catalogs, continuous queries with changelogs.
 //! - [`job`]: background jobs (INSERT, statement sets, refreshes, scripts)
 //!   that outlive the statement that started them.
+//! - [`pool`]: engine pools (virtual warehouses): a memory limit, query
+//!   parallelism and a concurrency queue per pool, suspended when idle.
 //! - [`identity`]: users, roles, authentication modes, impersonation; the
 //!   owner of every session and operation.
 //! - [`store`]: the durable metadata (catalog objects, history) on SQLite
@@ -52,6 +54,7 @@ pub mod job;
 pub mod metrics;
 pub mod openapi;
 pub mod operation;
+pub mod pool;
 pub mod result;
 pub mod server;
 pub mod session;

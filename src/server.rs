@@ -88,7 +88,7 @@ pub fn gateway(settings: &Settings, store: Option<Arc<dyn MetadataStore>>) -> Ar
         Authenticator::refusing()
     });
     let memory_data = settings.persist_memory_tables.then(|| settings.state_dir.join("data"));
-    Gateway::new(settings.sessions, settings.session_defaults.clone(), settings.results, roots, auth, Durability { store, memory_data })
+    Gateway::new(settings.sessions, settings.session_defaults.clone(), settings.results, roots, auth, Durability { store, memory_data }, &settings.pool_configs)
 }
 
 /// Every route of the gateway: the protocols, the spec, metrics, and the 404 fallback.

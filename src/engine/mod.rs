@@ -42,6 +42,7 @@ pub mod listing;
 pub mod materialized;
 pub mod metadata;
 pub mod plan_tables;
+mod pooled;
 pub mod query;
 pub mod results;
 pub mod script;
@@ -123,6 +124,8 @@ pub struct EngineShared {
     pub memory_data: Option<std::path::PathBuf>,
     /// Roles and grants: what each statement's user may do.
     pub iam: Arc<crate::identity::iam::Iam>,
+    /// Engine pools a statement may run on (`sluicegate.vw`).
+    pub pools: Arc<crate::pool::Pools>,
 }
 
 impl EngineShared {
@@ -134,8 +137,9 @@ impl EngineShared {
         store: Option<Arc<dyn crate::store::MetadataStore>>,
         memory_data: Option<std::path::PathBuf>,
         iam: Arc<crate::identity::iam::Iam>,
+        pools: Arc<crate::pool::Pools>,
     ) -> Self {
-        EngineShared { jobs, roots, catalog: Arc::new(durable::SharedCatalog::new(store)), memory_data, iam }
+        EngineShared { jobs, roots, catalog: Arc::new(durable::SharedCatalog::new(store)), memory_data, iam, pools }
     }
 
     /// The data directory of the in-memory table `data_id`.
@@ -261,23 +265,29 @@ impl SessionEngine {
                 sql.trim()
             )));
         }
-        let ctx = if options.config.is_empty() {
+        // Waits here for a slot when the statement's pool is busy.
+        let admission = self.admit(&statement, options).await?;
+        let ctx = if options.config.is_empty() && admission.is_none() {
             self.ctx.clone()
         } else {
             let mut state = self.ctx.state();
             settings::apply_datafusion(state.config_mut().options_mut(), &options.config)?;
+            if let Some(admission) = &admission {
+                state = admission.state_for(state);
+            }
             SessionContext::new_with_state(state)
         };
         if self.statement_set_open() {
-            return match statement {
+            let outcome = match statement {
                 FlinkStatement::Insert { sql, .. } => self.buffer_insert(sql),
                 FlinkStatement::End => self.end_statement_set(&ctx).await,
                 _ => Err(GatewayError::Sql(
                     "Only 'INSERT/CREATE TABLE AS' statement is allowed in Statement Set or use 'END' statement to submit Statement Set.".into(),
                 )),
             };
+            return pooled::hold(outcome, admission);
         }
-        self.run(&ctx, statement, options).await
+        pooled::hold(self.run(&ctx, statement, options).await, admission)
     }
 
     async fn run(&self, ctx: &SessionContext, statement: FlinkStatement, options: &StatementOptions) -> Result<Prepared> {
@@ -324,6 +334,9 @@ impl SessionEngine {
             S::Execute(inner) => Box::pin(self.execute(&inner, options)).await,
             S::Set(None) => self.list_settings(),
             S::Set(Some((key, value))) => {
+                if key == crate::pool::POOL_PROPERTY && !value.trim().is_empty() {
+                    self.shared.pools.resolve(&value)?;
+                }
                 self.properties.set(&self.ctx, &key, &value)?;
                 Ok(Prepared { kind: "set", ..ok_result() })
             }
@@ -431,6 +444,7 @@ impl SessionEngine {
 #[cfg(test)]
 pub fn test_engine() -> SessionEngine {
     let iam = Arc::new(crate::identity::iam::Iam::new(None, Default::default(), 0));
-    let shared = Arc::new(EngineShared::new(Arc::new(JobRegistry::default()), DataRoots::none(), None, None, iam));
+    let pools = Arc::new(crate::pool::Pools::new(None, &[]));
+    let shared = Arc::new(EngineShared::new(Arc::new(JobRegistry::default()), DataRoots::none(), None, None, iam, pools));
     SessionEngine::new(Arc::new(BTreeMap::new()), BTreeMap::new(), shared).expect("engine")
 }

@@ -16,6 +16,7 @@ use crate::error::{GatewayError, Result};
 pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "catalog_and_history", include_str!("migrations/0001_catalog_and_history.sql")),
     (2, "identity", include_str!("migrations/0002_identity.sql")),
+    (3, "engine_pools", include_str!("migrations/0003_engine_pools.sql")),
 ];
 
 /// Bring the schema up to date; answers the versions applied now.

@@ -19,6 +19,7 @@
 pub mod history;
 pub mod identity;
 pub mod migrations;
+pub mod pools;
 pub mod sql;
 #[cfg(test)]
 mod tests;
@@ -31,6 +32,7 @@ use async_trait::async_trait;
 use crate::error::{GatewayError, Result};
 
 pub use identity::{IdentityChange, IdentityRows, StoredGrant, StoredKey};
+pub use pools::{PoolChange, PoolMinute, StoredPool};
 pub use sql::SqlStore;
 
 /// What kind of catalog object a row is.
@@ -164,6 +166,14 @@ pub trait MetadataStore: Send + Sync + std::fmt::Debug {
     async fn user_number(&self, name: &str) -> Result<i64>;
     /// Make one change of users, keys or roles durable.
     async fn change_identity(&self, change: &IdentityChange) -> Result<()>;
+    /// Every engine pool, by name.
+    async fn pools(&self) -> Result<Vec<StoredPool>>;
+    /// Make one change of the engine pools durable.
+    async fn change_pool(&self, change: &PoolChange) -> Result<()>;
+    /// Add pools' busy time to their minutes, in one transaction.
+    async fn add_pool_usage(&self, usage: &[(String, PoolMinute)]) -> Result<()>;
+    /// The busy minutes of pool `name` (all pools when `None`) in `[from, to)` ms.
+    async fn pool_usage(&self, name: Option<&str>, from: i64, to: i64) -> Result<Vec<(String, PoolMinute)>>;
     /// Mark every record still in an unfinished state as `FAILED` with
     /// `reason`; answers how many. Run at start: nothing runs yet.
     async fn fail_unfinished(&self, reason: &str) -> Result<u64>;

@@ -267,6 +267,22 @@ impl MetadataStore for SqlStore {
         SqlStore::change_identity(self, change).await
     }
 
+    async fn pools(&self) -> Result<Vec<super::StoredPool>> {
+        self.read_pools().await
+    }
+
+    async fn change_pool(&self, change: &super::PoolChange) -> Result<()> {
+        self.write_pool(change).await
+    }
+
+    async fn add_pool_usage(&self, usage: &[(String, super::PoolMinute)]) -> Result<()> {
+        self.add_usage(usage).await
+    }
+
+    async fn pool_usage(&self, name: Option<&str>, from: i64, to: i64) -> Result<Vec<(String, super::PoolMinute)>> {
+        self.read_usage(name, from, to).await
+    }
+
     async fn fail_unfinished(&self, reason: &str) -> Result<u64> {
         let _writing = self.writes.lock().await;
         // The states are constants of this crate, never input.

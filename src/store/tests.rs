@@ -220,3 +220,37 @@ async fn identity_rows_are_numbered_changed_and_kept() {
         again.close().await;
     }
 }
+
+#[tokio::test]
+async fn engine_pools_and_their_usage_are_kept() {
+    for url in locations().await {
+        let _cleanup = Cleanup(url.clone());
+        let store = SqlStore::open(&url).await.unwrap();
+        let pool = StoredPool {
+            name: "etl".into(),
+            number: 1,
+            description: "nightly".into(),
+            config_id: 2,
+            status: "up".into(),
+            auto_suspend: 5,
+            auto_resume: true,
+            owner: "alice".into(),
+            created_at: 10,
+            modified_at: 10,
+        };
+        store.change_pool(&PoolChange::Put(pool.clone())).await.unwrap();
+        // A replace keeps the number and creation time, changes the rest.
+        let changed = StoredPool { status: "down".into(), number: 7, created_at: 99, modified_at: 20, ..pool.clone() };
+        store.change_pool(&PoolChange::Put(changed)).await.unwrap();
+        store.add_pool_usage(&[("etl".into(), PoolMinute { minute: 60_000, busy_ms: 500, queries: 1 })]).await.unwrap();
+        store.add_pool_usage(&[("etl".into(), PoolMinute { minute: 60_000, busy_ms: 250, queries: 2 }), ("adhoc".into(), PoolMinute { minute: 120_000, busy_ms: 9, queries: 1 })]).await.unwrap();
+        store.close().await;
+        let again = SqlStore::open(&url).await.unwrap();
+        assert_eq!(again.pools().await.unwrap(), [StoredPool { status: "down".into(), modified_at: 20, ..pool }], "{}", again.backend());
+        assert_eq!(again.pool_usage(Some("etl"), 0, 180_000).await.unwrap(), [("etl".to_string(), PoolMinute { minute: 60_000, busy_ms: 750, queries: 3 })]);
+        assert_eq!(again.pool_usage(None, 100_000, 180_000).await.unwrap(), [("adhoc".to_string(), PoolMinute { minute: 120_000, busy_ms: 9, queries: 1 })]);
+        again.change_pool(&PoolChange::Delete("etl".into())).await.unwrap();
+        assert!(again.pools().await.unwrap().is_empty());
+        again.close().await;
+    }
+}
