@@ -42,4 +42,23 @@ impl Gateway {
         let session = self.sessions().get(user, session)?;
         session.engine().tables_read(sql).await
     }
+
+    /// Storage of the databases of the session's current catalog (or of
+    /// `database` alone): `(database, tables with data on disk, bytes)`;
+    /// None when `database` does not exist.
+    pub async fn storage(&self, user: &User, session: Uuid, database: Option<&str>) -> Result<Option<Vec<(String, usize, u64)>>> {
+        let (catalog, databases) = self.databases(user, session)?;
+        let wanted: Vec<String> = match database {
+            Some(name) if databases.iter().any(|d| d == name) => vec![name.to_string()],
+            Some(_) => return Ok(None),
+            None => databases,
+        };
+        let mut out = Vec::with_capacity(wanted.len());
+        for name in wanted {
+            let relations = self.relations(user, session, &catalog, &name).await?.unwrap_or_default();
+            let sizes: Vec<u64> = relations.iter().filter_map(|r| r.stored_bytes).collect();
+            out.push((name, sizes.len(), sizes.iter().sum()));
+        }
+        Ok(Some(out))
+    }
 }

@@ -7,7 +7,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement
 use utoipa::openapi::{RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
-use crate::api::bytehouse::{iam_model as bh_iam, model as bh_model, spec as bh};
+use crate::api::bytehouse::{iam_model as bh_iam, model as bh_model, spec as bh, warehouse_model as bh_vw};
 use crate::api::flink::{handlers, model};
 use crate::api::kyuubi::{admin as kyuubi_admin, batches as kyuubi_batches, handlers as kyuubi, metadata as kyuubi_metadata, model as kyuubi_model};
 use crate::api::livy::{batches as livy_batches, model as livy_model, sessions as livy_sessions, statements as livy_statements};
@@ -31,7 +31,7 @@ failures `{\"msg\": ...}` (LivyMessage) with Livy's statuses (request faults and
 an unknown `Accept` API version 406).\n\n\
 Under `/bytehouse/v1` the gateway answers a ByteHouse-style management API (tag `bytehouse`): databases, tables and views of \
 the caller's query session (`X-QuerySession-ID`), SQL queries run sync or async, API keys, roles, grants and the account \
-status. Every answer is one envelope: \
+status, virtual warehouses (engine pools: memory limit, parallelism, concurrency queue) and usage. Every answer is one envelope: \
 `{\"message\":\"Success\",\"error\":{},\"data\":...}` (listings add `\"meta\":{\"total\",\"offset\",\"limit\"}`), failures \
 `{\"message\",\"error\":{\"code\",\"message\"}}` (BytehouseError); query rows are `{\"columns\":[{\"name\",\"type\"}],\"rows\":[[...]]}`. \
 Data loading and metadata subscription answer 501.",
@@ -64,6 +64,8 @@ Data loading and metadata subscription answer 501.",
         bh::create_api_key, bh::list_api_keys, bh::delete_api_key, bh::set_api_key_status, bh::extend_api_key, bh::list_roles,
         bh::list_role_assignments, bh::assign_role, bh::unassign_role, bh::grant_permission, bh::revoke_permission, bh::list_permissions,
         bh::account_status,
+        bh::list_virtual_warehouses, bh::create_virtual_warehouse, bh::get_virtual_warehouse, bh::update_virtual_warehouse,
+        bh::delete_virtual_warehouse, bh::list_virtual_warehouse_configs, bh::virtual_warehouse_usage, bh::storage_usage,
         bh::subscribe_metadata, bh::unsubscribe_metadata, bh::create_connection, bh::list_connections, bh::update_connection,
         bh::delete_connection, bh::get_masked_connection, bh::create_import_job, bh::list_import_jobs, bh::get_import_job,
         bh::update_import_job, bh::delete_import_job, bh::rename_import_job, bh::describe_import_job, bh::import_job_start_arguments,
@@ -103,6 +105,9 @@ Data loading and metadata subscription answer 501.",
         bh_iam::AccountUser, bh_iam::AccountStatus, bh_iam::ApiKeyListResponse, bh_iam::CreatedApiKeyResponse, bh_iam::ApiKeyResponse,
         bh_iam::AssignmentListResponse, bh_iam::AssignmentResponse, bh_iam::PermissionListResponse, bh_iam::PermissionResponse,
         bh_iam::AccountStatusResponse, bh_iam::RoleListResponse,
+        bh_vw::CreateWarehouseRequest, bh_vw::UpdateWarehouseRequest, bh_vw::CreatedWarehouse, bh_vw::WarehouseView, bh_vw::WarehouseResponse,
+        bh_vw::WarehouseConfigView, bh_vw::UsageMinute, bh_vw::WarehouseUsage, bh_vw::WarehouseUsageReport, bh_vw::DatabaseStorage,
+        bh_vw::StorageReport, bh_vw::WarehouseListResponse, bh_vw::WarehouseConfigListResponse, bh_vw::WarehouseUsageResponse, bh_vw::StorageResponse,
     )),
     modifiers(&Authentication, &ProtocolOperationIds),
     tags(
@@ -112,7 +117,7 @@ Data loading and metadata subscription answer 501.",
         (name = "kyuubi", description = "Apache Kyuubi REST API v1: sessions, statements, operations, result sets"),
         (name = "kyuubi-admin", description = "Apache Kyuubi REST API v1 admin routes (administrators only: sluicegate.auth.admins)"),
         (name = "livy", description = "Apache Livy REST API: interactive SQL sessions, statements, SQL batches"),
-        (name = "bytehouse", description = "ByteHouse-style management API: databases, tables, views, sync and async queries"),
+        (name = "bytehouse", description = "ByteHouse-style management API: databases, tables, views, sync and async queries, IAM, virtual warehouses, usage"),
     )
 )]
 pub struct ApiDoc;
@@ -169,7 +174,7 @@ impl Modify for Authentication {
                     responses
                         .entry("403".into())
                         .or_insert_with(|| error("`FORBIDDEN`: X-User-ActiveRole names a role the caller does not hold, or the role lacks a permission this needs", "BytehouseError"));
-                    let opens_session = path.starts_with("/bytehouse/v1/databases") || ["/bytehouse/v1/queries/sync", "/bytehouse/v1/queries/async", "/bytehouse/v1/queries/check-tables"].contains(&path.as_str());
+                    let opens_session = path.starts_with("/bytehouse/v1/databases") || ["/bytehouse/v1/queries/sync", "/bytehouse/v1/queries/async", "/bytehouse/v1/queries/check-tables", "/bytehouse/v1/usage/storage"].contains(&path.as_str());
                     if opens_session {
                         responses.entry("429".into()).or_insert_with(|| {
                             error("`LIMIT_EXCEEDED`: a new X-QuerySession-ID beyond sluicegate.bytehouse.max-query-sessions-per-user", "BytehouseError")

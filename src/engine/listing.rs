@@ -41,6 +41,9 @@ pub struct Relation {
     pub view_query: Option<String>,
     /// Rows held, when counting is free (in-memory tables); None otherwise.
     pub row_count: Option<u64>,
+    /// Bytes its data takes on disk: an in-memory table's kept parts, a
+    /// filesystem table's files; None for views and tables with no files.
+    pub stored_bytes: Option<u64>,
 }
 
 impl SessionEngine {
@@ -93,6 +96,7 @@ impl SessionEngine {
             RelationKind::Table
         };
         let meta = self.meta(key);
+        let stored_bytes = self.stored_bytes(meta.as_ref(), kind);
         Ok(Some(Relation {
             key: key.clone(),
             kind,
@@ -100,8 +104,36 @@ impl SessionEngine {
             ddl: meta.as_ref().and_then(|m| m.ddl.clone()),
             view_query: meta.and_then(|m| m.view_query),
             row_count: free_row_count(provider.as_ref()).await,
+            stored_bytes,
         }))
     }
+
+    /// What a table's data takes on disk: its kept parts (in-memory
+    /// table) or the files under its `path` option (filesystem table).
+    fn stored_bytes(&self, meta: Option<&super::catalog::TableMeta>, kind: RelationKind) -> Option<u64> {
+        if kind == RelationKind::View {
+            return None;
+        }
+        let meta = meta?;
+        let dir = match (&meta.data_id, meta.ddl.as_ref().and_then(|d| d.options.get("path"))) {
+            (Some(id), _) => self.shared.memory_dir(id)?,
+            (None, Some(path)) => self.shared.roots.resolve(path).ok()?,
+            _ => return None,
+        };
+        Some(disk_usage(&dir))
+    }
+}
+
+/// Bytes of the files at `path` (a file, or a directory walked; unreadable parts count 0).
+pub fn disk_usage(path: &std::path::Path) -> u64 {
+    let Ok(meta) = std::fs::symlink_metadata(path) else { return 0 };
+    if meta.is_file() {
+        return meta.len();
+    }
+    if !meta.is_dir() {
+        return 0;
+    }
+    std::fs::read_dir(path).map(|entries| entries.flatten().map(|e| disk_usage(&e.path())).sum()).unwrap_or(0)
 }
 
 /// The rows of an in-memory table (summed batch lengths), or what the

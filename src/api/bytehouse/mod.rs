@@ -15,6 +15,8 @@
 //!   [`registry`]: query sessions and query ids.
 //! - [`iam`]: API keys, roles, assignments, grants, account status
 //!   ([`iam_model`] their wire types).
+//! - [`warehouses`]: virtual warehouses (engine pools), their presets, usage
+//!   ([`warehouse_model`] their wire types).
 //! - [`unoffered`]: the 501 routes; [`spec`]: the OpenAPI description of every route.
 
 pub mod filters;
@@ -28,6 +30,8 @@ pub mod rejection;
 pub mod spec;
 pub mod types;
 pub mod unoffered;
+pub mod warehouse_model;
+pub mod warehouses;
 
 use std::sync::Arc;
 
@@ -117,6 +121,19 @@ pub fn routes(ctx: Arc<Context>, max_body: u64) -> BoxedFilter<(Response,)> {
     let permissions = path!("iam" / "permissions").and(get()).and(query_map()).and(who.clone()).and_then(iam::list_permissions);
     let account = path!("account" / "status").and(get()).and(who.clone()).and_then(iam::account_status);
 
+    let vws = || path("virtual-warehouses");
+    let vw = || vws().and(name()).and(end());
+    let list_vws = vws().and(end()).and(get()).and(who.clone()).and(query_map()).and_then(warehouses::list);
+    let create_vw = vws().and(end()).and(post()).and(who.clone())
+        .and(json_body::<warehouse_model::CreateWarehouseRequest>(max_body, "CreateWarehouseRequest")).and_then(warehouses::create);
+    let get_vw = vw().and(get()).and(who.clone()).and_then(warehouses::get);
+    let update_vw = vw().and(patch()).and(who.clone())
+        .and(json_body::<warehouse_model::UpdateWarehouseRequest>(max_body, "UpdateWarehouseRequest")).and_then(warehouses::update);
+    let delete_vw = vw().and(delete()).and(who.clone()).and_then(warehouses::delete);
+    let vw_configs = path!("virtual-warehouse-configs").and(get()).and(who.clone()).and(query_map()).and_then(warehouses::configs);
+    let vw_usage = path!("usage" / "virtual-warehouses").and(get()).and(who.clone()).and(query_map()).and_then(warehouses::usage);
+    let storage = path!("usage" / "storage").and(get()).and(who.clone()).and(query_map()).and_then(warehouses::storage);
+
     // Grouped and boxed: one flat chain of this many filters is a type too deep to compile.
     let databases = list_dbs.or(create_db).unify().or(get_db).unify().or(delete_db).unify().boxed();
     let relations = tables.or(all).unify().or(views).unify().or(create_table).unify().or(get_table).unify().or(update_table).unify()
@@ -126,6 +143,8 @@ pub fn routes(ctx: Arc<Context>, max_body: u64) -> BoxedFilter<(Response,)> {
     let identity = create_key.or(list_keys).unify().or(delete_key).unify().or(key_status).unify().or(key_expiry).unify().or(roles).unify()
         .or(list_assignments).unify().or(assign).unify().or(unassign).unify().or(grant).unify().or(revoke).unify().or(permissions).unify()
         .or(account).unify().boxed();
-    let api = databases.or(relations).unify().or(queries).unify().or(identity).unify().or(unoffered::routes(who)).unify();
+    let resources = list_vws.or(create_vw).unify().or(get_vw).unify().or(update_vw).unify().or(delete_vw).unify().or(vw_configs).unify()
+        .or(vw_usage).unify().or(storage).unify().boxed();
+    let api = databases.or(relations).unify().or(queries).unify().or(identity).unify().or(resources).unify().or(unoffered::routes(who)).unify();
     path!("bytehouse" / "v1" / ..).and(api.recover(rejection::recover).unify()).boxed()
 }

@@ -326,7 +326,7 @@ pub struct QueryRequest {
     pub query: Option<String>,
     /// `ansi_sql` (default) or `flink_sql`; both run on the gateway's Flink SQL dialect. Others are 400.
     pub mode: Option<String>,
-    /// Virtual warehouse: accepted and ignored (the gateway has one engine).
+    /// Virtual warehouse (its `vwID` or name) every statement of the query runs on; absent: the query session's `sluicegate.vw`, else the shared engine. Unknown: 404 `VW_NOT_FOUND`.
     #[serde(rename = "vwID")]
     pub vw_id: Option<String>,
     /// The query's id: client-chosen (a live query's id is 409) or a generated UUID.

@@ -9,6 +9,7 @@
 //! ready to be read, which is what lets the query go on), `FINISHED`,
 //! `FAILED` (error or timeout), `CANCELLED` (killed, aborted or closed).
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -68,12 +69,13 @@ fn mode_of(mode: Option<String>) -> Result<String, Rejection> {
 }
 
 /// Run every statement of `text` but the last in the session; answer the last.
-async fn run_leading(ctx: &Context, caller: &Caller, session: uuid::Uuid, text: Option<String>) -> Result<String, Rejection> {
+async fn run_leading(ctx: &Context, caller: &Caller, session: uuid::Uuid, text: Option<String>, config: &BTreeMap<String, String>) -> Result<String, Rejection> {
     let text = text.filter(|q| !q.trim().is_empty()).ok_or_else(|| bad_request("query is required."))?;
     let mut statements = split_statements(&text).map_err(|e| bad_request(e.to_string()))?;
     let last = statements.pop().ok_or_else(|| bad_request("query holds no statement."))?;
     for (n, statement) in statements.into_iter().enumerate() {
-        let op = ctx.gw.submit_and_wait(&caller.user, session, Submission { statement, ..Submission::default() }).await.map_err(reject)?;
+        let submission = Submission { statement, config: config.clone(), ..Submission::default() };
+        let op = ctx.gw.submit_and_wait(&caller.user, session, submission).await.map_err(reject)?;
         let info = ctx.gw.operation_info(&caller.user, session, op).map_err(reject)?;
         let _ = ctx.gw.close_operation(&caller.user, session, op);
         if info.status != OperationStatus::Finished {
@@ -95,9 +97,15 @@ async fn submit(ctx: &Context, caller: &Caller, body: QueryRequest, sync: bool) 
     if ctx.registry.is_live(&ctx.gw, &id) {
         return Err(refuse(StatusCode::CONFLICT, "QUERY_ID_TAKEN", format!("Query ID {id} is already taken by a running query.")));
     }
+    // `vwID` (its id or name) runs every statement of the query on that warehouse.
+    let mut config = BTreeMap::new();
+    if let Some(vw) = body.vw_id.map(|v| v.trim().to_string()).filter(|v| !v.is_empty()) {
+        let name = ctx.gw.pools().resolve(&vw).map_err(|e| not_found("VW_NOT_FOUND", e.to_string()))?;
+        config.insert(crate::pool::POOL_PROPERTY.to_string(), name);
+    }
     let session = ctx.registry.session(&ctx.gw, &caller.user, &caller.query_session).map_err(reject)?;
-    let sql = run_leading(ctx, caller, session, body.query).await?;
-    let operation = ctx.gw.submit(&caller.user, session, Submission { statement: sql.clone(), ..Submission::default() }).map_err(reject)?;
+    let sql = run_leading(ctx, caller, session, body.query, &config).await?;
+    let operation = ctx.gw.submit(&caller.user, session, Submission { statement: sql.clone(), config, ..Submission::default() }).map_err(reject)?;
     let query = Query {
         id,
         owner: caller.user.clone(),
@@ -321,7 +329,7 @@ pub async fn abort(ctx: Arc<Context>, caller: Caller) -> Reply {
 /// `POST /queries/check-tables`.
 pub async fn check_tables(ctx: Arc<Context>, caller: Caller, body: CheckTablesRequest) -> Reply {
     let session = ctx.registry.session(&ctx.gw, &caller.user, &caller.query_session).map_err(reject)?;
-    let last = run_leading(&ctx, &caller, session, body.query).await?;
+    let last = run_leading(&ctx, &caller, session, body.query, &BTreeMap::new()).await?;
     let read = ctx.gw.tables_read(&caller.user, session, &last).await.map_err(|e| match e {
         GatewayError::Sql(m) | GatewayError::BadRequest(m) => bad_request(m),
         other => reject(other),

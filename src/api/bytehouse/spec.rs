@@ -248,3 +248,54 @@ doc_stub!(#[utoipa::path(get, path = "/bytehouse/v1/iam/permissions", tag = "byt
 doc_stub!(#[utoipa::path(get, path = "/bytehouse/v1/account/status", tag = "bytehouse", operation_id = "account_status",
     params(("X-User-ActiveRole" = Option<String>, Header, description = ROLE)),
     responses((status = 200, description = "The account and the caller's roles", body = AccountStatusResponse)))] account_status);
+
+use super::warehouse_model::*;
+
+const VW: &str = "The warehouse's name or its `vw-<number>-<name>` id";
+
+doc_stub!(#[utoipa::path(get, path = "/bytehouse/v1/virtual-warehouses", tag = "bytehouse", operation_id = "list_virtual_warehouses",
+    params(("offset" = Option<u64>, Query, description = "Items to skip (default 0)"), ("limit" = Option<u64>, Query, description = "Most items (default 10; larger than 100 is clamped to 100)")),
+    responses((status = 200, description = "A page of the virtual warehouses (engine pools), with their load now", body = WarehouseListResponse)))] list_virtual_warehouses);
+
+doc_stub!(#[utoipa::path(post, path = "/bytehouse/v1/virtual-warehouses", tag = "bytehouse", operation_id = "create_virtual_warehouse",
+    request_body(content = CreateWarehouseRequest, content_type = "application/json"),
+    responses((status = 200, description = "Created: its name and `vwID`", body = CreatedWarehouse),
+        (status = 400, description = "No or a malformed name, an unknown configID, a bad status or autoSuspend", body = BytehouseError),
+        (status = 403, description = "`FORBIDDEN`: the caller's role has no CREATE on the account", body = BytehouseError),
+        (status = 409, description = "`CONFLICT`: a warehouse of that name exists", body = BytehouseError)))] create_virtual_warehouse);
+
+doc_stub!(#[utoipa::path(get, path = "/bytehouse/v1/virtual-warehouses/{name}", tag = "bytehouse", operation_id = "get_virtual_warehouse",
+    params(("name" = String, Path, description = VW)),
+    responses((status = 200, description = "The warehouse's fields, flat beside `message` and `error`", body = WarehouseResponse),
+        (status = 404, description = "`VW_NOT_FOUND`", body = BytehouseError)))] get_virtual_warehouse);
+
+doc_stub!(#[utoipa::path(patch, path = "/bytehouse/v1/virtual-warehouses/{name}", tag = "bytehouse", operation_id = "update_virtual_warehouse",
+    params(("name" = String, Path, description = VW)), request_body(content = UpdateWarehouseRequest, content_type = "application/json"),
+    responses((status = 200, description = "Changed; a new configID applies to queries admitted from now on", body = SuccessResponse),
+        (status = 400, description = "An unknown configID, a bad status or autoSuspend", body = BytehouseError),
+        (status = 403, description = "`FORBIDDEN`: the caller's role has no ALTER on the account", body = BytehouseError),
+        (status = 404, description = "`VW_NOT_FOUND`", body = BytehouseError)))] update_virtual_warehouse);
+
+doc_stub!(#[utoipa::path(delete, path = "/bytehouse/v1/virtual-warehouses/{name}", tag = "bytehouse", operation_id = "delete_virtual_warehouse",
+    params(("name" = String, Path, description = VW)),
+    responses((status = 200, description = "Deleted", body = SuccessResponse),
+        (status = 403, description = "`FORBIDDEN`: the caller's role has no DROP on the account", body = BytehouseError),
+        (status = 404, description = "`VW_NOT_FOUND`", body = BytehouseError),
+        (status = 409, description = "`CONFLICT`: queries run or wait on it", body = BytehouseError)))] delete_virtual_warehouse);
+
+doc_stub!(#[utoipa::path(get, path = "/bytehouse/v1/virtual-warehouse-configs", tag = "bytehouse", operation_id = "list_virtual_warehouse_configs",
+    params(("offset" = Option<u64>, Query, description = "Items to skip (default 0)"), ("limit" = Option<u64>, Query, description = "Most items (default 10; larger than 100 is clamped to 100)")),
+    responses((status = 200, description = "The size presets (built-in 1-4 and sluicegate.vw.config.<id>)", body = WarehouseConfigListResponse)))] list_virtual_warehouse_configs);
+
+doc_stub!(#[utoipa::path(get, path = "/bytehouse/v1/usage/virtual-warehouses", tag = "bytehouse", operation_id = "virtual_warehouse_usage",
+    params(("startTime" = Option<String>, Query, description = "RFC 3339; default a day before endTime"), ("endTime" = Option<String>, Query, description = "RFC 3339, exclusive; default now"),
+        ("vwName" = Option<String>, Query, description = "Only this warehouse")),
+    responses((status = 200, description = "Busy time per warehouse and minute (booked as queries end)", body = WarehouseUsageResponse),
+        (status = 400, description = "A time that is not RFC 3339, startTime after endTime", body = BytehouseError)))] virtual_warehouse_usage);
+
+doc_stub!(#[utoipa::path(get, path = "/bytehouse/v1/usage/storage", tag = "bytehouse", operation_id = "storage_usage",
+    params(("startTime" = Option<String>, Query, description = "RFC 3339; echoed (storage is measured now)"), ("endTime" = Option<String>, Query, description = "RFC 3339; echoed"),
+        ("dbName" = Option<String>, Query, description = "Only this database"), ("X-QuerySession-ID" = Option<String>, Header, description = QS)),
+    responses((status = 200, description = "Bytes on disk per database of the session's current catalog", body = StorageResponse),
+        (status = 400, description = "A time that is not RFC 3339", body = BytehouseError),
+        (status = 404, description = "`DATABASE_NOT_FOUND`", body = BytehouseError)))] storage_usage);
