@@ -181,7 +181,8 @@ impl Admission {
     /// A failure of the query, naming the pool when it ran out of memory.
     pub fn explain(&self, error: GatewayError) -> GatewayError {
         match error {
-            GatewayError::Sql(message) if message.contains("Resources exhausted") => GatewayError::Sql(format!(
+            // The query cannot fit: a failure of the statement, not a limit worth retrying.
+            GatewayError::Sql(message) | GatewayError::LimitExceeded(message) if message.contains("Resources exhausted") => GatewayError::Sql(format!(
                 "Virtual warehouse '{}' ran out of memory (its configuration '{}' allows {} MiB for running queries): {message}",
                 self.pool,
                 self.engine.config.name,
