@@ -91,6 +91,7 @@ doc_stub!(#[utoipa::path(post, path = "/bytehouse/v1/queries/sync", tag = "byteh
     responses((status = 200, description = "The last statement's rows (`async: false`), or, still running after `asyncModeSwitchAfterInSec`, its id and state (`async: true`)", body = QueryResponse),
         (status = 400, description = "No query, bad mode, bad JSON; `QUERY_FAILED` (a statement failed)", body = BytehouseError),
         (status = 403, description = "`FORBIDDEN`: the caller's role lacks a permission the statement needs, or does not hold X-User-ActiveRole", body = BytehouseError),
+        (status = 404, description = "`VW_NOT_FOUND`: vwID names no virtual warehouse", body = BytehouseError),
         (status = 409, description = "`QUERY_ID_TAKEN` (queryID of a running query), `QUERY_CANCELLED` (aborted or killed meanwhile)", body = BytehouseError),
         (status = 429, description = "`LIMIT_EXCEEDED`: a new X-QuerySession-ID beyond sluicegate.bytehouse.max-query-sessions-per-user", body = BytehouseError)))] query_sync);
 
@@ -108,6 +109,7 @@ doc_stub!(#[utoipa::path(post, path = "/bytehouse/v1/queries/async", tag = "byte
     params(("X-QuerySession-ID" = Option<String>, Header, description = QS)), request_body(content = QueryRequest, content_type = "application/json"),
     responses((status = 200, description = "The query's id and state (leading statements already ran)", body = QueryStatusResponse),
         (status = 400, description = "No query, bad mode, bad JSON; `QUERY_FAILED` (a leading statement failed)", body = BytehouseError),
+        (status = 404, description = "`VW_NOT_FOUND`: vwID names no virtual warehouse", body = BytehouseError),
         (status = 409, description = "`QUERY_ID_TAKEN`", body = BytehouseError)))] query_async);
 
 doc_stub!(#[utoipa::path(get, path = "/bytehouse/v1/queries/{id}/status", tag = "bytehouse", operation_id = "query_status",
