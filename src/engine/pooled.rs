@@ -33,9 +33,13 @@ impl SessionEngine {
     /// Admit the statement to its pool when it runs a query there (waiting
     /// for a slot); `None` when it runs on the shared engine.
     pub(super) async fn admit(&self, statement: &FlinkStatement, options: &StatementOptions) -> Result<Option<Arc<Admission>>> {
-        let buffered = self.statement_set_open() && matches!(statement, FlinkStatement::Insert { .. });
+        if !runs_a_query(statement) {
+            return Ok(None);
+        }
+        // An INSERT into an open statement set is only buffered: END runs it.
+        let buffered = || matches!(statement, FlinkStatement::Insert { .. }) && self.statement_set_open();
         match self.pool_of(options) {
-            Some(pool) if runs_a_query(statement) && !buffered => Ok(Some(Arc::new(self.shared.pools.admit(&pool).await?))),
+            Some(pool) if !buffered() => Ok(Some(Arc::new(self.shared.pools.admit(&pool).await?))),
             _ => Ok(None),
         }
     }

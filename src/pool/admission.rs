@@ -89,11 +89,21 @@ impl Drop for Waiting<'_> {
     }
 }
 
+/// Busy minutes by pool and minute start.
+pub type Minutes = BTreeMap<(String, i64), PoolMinute>;
+
+/// Add `m` to the minute of `pool` in `minutes`.
+pub fn add_minute(minutes: &mut Minutes, pool: String, m: PoolMinute) {
+    let entry = minutes.entry((pool, m.minute)).or_insert(PoolMinute { minute: m.minute, busy_ms: 0, queries: 0 });
+    entry.busy_ms += m.busy_ms;
+    entry.queries += m.queries;
+}
+
 /// Busy time booked per pool and minute, not yet written to the store.
 #[derive(Debug, Default)]
 pub struct UsageBook {
     /// `(pool, minute) → busy time` since the last write.
-    pending: Mutex<BTreeMap<(String, i64), PoolMinute>>,
+    pending: Mutex<Minutes>,
 }
 
 impl UsageBook {
@@ -132,9 +142,7 @@ impl UsageBook {
     pub fn restore(&self, usage: Vec<(String, PoolMinute)>) {
         let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
         for (pool, m) in usage {
-            let entry = pending.entry((pool, m.minute)).or_insert(PoolMinute { minute: m.minute, busy_ms: 0, queries: 0 });
-            entry.busy_ms += m.busy_ms;
-            entry.queries += m.queries;
+            add_minute(&mut pending, pool, m);
         }
     }
 }

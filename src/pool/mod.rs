@@ -26,7 +26,7 @@ use tokio::sync::Notify;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-pub use admission::{Admission, PoolEngine, UsageBook};
+pub use admission::{add_minute, Admission, Minutes, PoolEngine, UsageBook};
 pub use config::PoolConfig;
 
 use crate::error::{GatewayError, Result};
@@ -98,7 +98,7 @@ pub struct Pools {
     /// Busy time not yet written (all of it, without a store).
     usage: Arc<UsageBook>,
     /// Busy minutes without a store: kept here instead.
-    memory_usage: Mutex<BTreeMap<(String, i64), PoolMinute>>,
+    memory_usage: Mutex<Minutes>,
     /// Woken when a query ends or a pool changes: the suspend deadline may have moved.
     changed: Arc<Notify>,
 }
@@ -346,14 +346,8 @@ impl Pools {
     /// Busy minutes of pool `name` (all when `None`) in `[from, to)` ms:
     /// stored ones and those booked since the last write.
     pub async fn usage(&self, name: Option<&str>, from: i64, to: i64) -> Result<Vec<(String, PoolMinute)>> {
-        let mut all: BTreeMap<(String, i64), PoolMinute> = BTreeMap::new();
-        let mut add = |rows: Vec<(String, PoolMinute)>| {
-            for (pool, m) in rows {
-                let entry = all.entry((pool, m.minute)).or_insert(PoolMinute { minute: m.minute, busy_ms: 0, queries: 0 });
-                entry.busy_ms += m.busy_ms;
-                entry.queries += m.queries;
-            }
-        };
+        let mut all = Minutes::new();
+        let mut add = |rows: Vec<(String, PoolMinute)>| rows.into_iter().for_each(|(pool, m)| add_minute(&mut all, pool, m));
         match &self.store {
             Some(store) => add(store.pool_usage(name, from, to).await?),
             None => {
@@ -381,9 +375,7 @@ impl Pools {
             None => {
                 let mut kept = self.memory_usage.lock().unwrap_or_else(|e| e.into_inner());
                 for (pool, m) in booked {
-                    let entry = kept.entry((pool, m.minute)).or_insert(PoolMinute { minute: m.minute, busy_ms: 0, queries: 0 });
-                    entry.busy_ms += m.busy_ms;
-                    entry.queries += m.queries;
+                    add_minute(&mut kept, pool, m);
                 }
                 let oldest = now_ms() - MEMORY_USAGE_MINUTES * 60_000;
                 kept.retain(|(_, minute), _| *minute >= oldest);

@@ -27,7 +27,8 @@ const MAX_DAYS: i64 = 3650;
 const DEFAULT_EXPIRY_DAYS: i64 = 90;
 const DAY_MS: i64 = 86_400_000;
 
-fn rfc3339(ms: i64) -> String {
+/// Milliseconds since the epoch as RFC 3339 (UTC, milliseconds).
+pub(super) fn rfc3339(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms).map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)).unwrap_or_default()
 }
 

@@ -14,6 +14,7 @@ use warp::reply::Response;
 use warp::Rejection;
 
 use super::filters::{count_param, Caller};
+use super::iam::rfc3339;
 use super::model::{Meta, SuccessResponse};
 use super::rejection::{bad_request, not_found};
 use super::warehouse_model::*;
@@ -31,10 +32,6 @@ const DEFAULT_LIMIT: u64 = 10;
 const DEFAULT_TIMEFRAME_MS: i64 = 86_400_000;
 /// Longest description kept.
 const MAX_DESCRIPTION: usize = 1024;
-
-fn rfc3339(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms).map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)).unwrap_or_default()
-}
 
 fn require(ctx: &Context, caller: &Caller, action: Action) -> Result<(), Rejection> {
     let access = ctx.gw.iam().access(&caller.user.name, caller.user.active_role.as_deref()).map_err(reject)?;
